@@ -13,7 +13,7 @@
 #include "sl_buf.h"
 #include "sl_value.h"
 
-/* Appends the text form of v (type t) to out; NULL appends "NULL" (print sink convention). */
+/* Appends the text form of v (type t) to out; NULL appends "null" (as Flink prints a Row). */
 void sl_format_value(sl_buf *out, sl_type t, sl_value v);
 /* Appends a double the way Java's Double.toString prints it (Flink's text form). */
 void sl_format_double(sl_buf *out, double d);
