@@ -1,0 +1,54 @@
+/* pl_catalog.h: the tables a session has created (CREATE TABLE), with their resolved schema.
+ *
+ * A table owns a private re-parse of its CREATE TABLE text, so its AST (computed column
+ * expressions, watermark) outlives the statement that created it. */
+#ifndef PL_CATALOG_H
+#define PL_CATALOG_H
+
+#include "../common/sl_options.h"
+#include "../parser/sp_parse.h"
+#include "pl_expr.h"
+
+typedef struct pl_table_col {
+    const char *name;
+    sl_type type;              /* computed columns: the type of their expression */
+    uint8_t kind;              /* sp_column_kind */
+    const char *metadata_key;  /* METADATA: the key ('partition', 'offset', ...) */
+    bool is_virtual;
+    const sp_expr *expr;       /* COMPUTED */
+} pl_table_col;
+
+typedef struct pl_table {
+    const char *name;
+    pl_table_col *cols;
+    int ncols;
+    sl_options opts;           /* WITH (...) */
+    const char *wm_column;     /* WATERMARK FOR ... (kept for later issues) */
+    const sp_expr *wm_expr;
+    const char **pk;
+    int npk;
+    const char *ddl;           /* the CREATE TABLE text */
+    sp_parse_result parsed;    /* owns everything above that points into an AST */
+} pl_table;
+
+typedef struct pl_catalog {
+    pl_table **tables;
+    int n, cap;
+} pl_catalog;
+
+/* Adds the table a CREATE TABLE statement defines; `src` is the text positions refer to.
+ * Returns 0, 1 when IF NOT EXISTS skipped an existing table, or -1 with *err. */
+int pl_catalog_create(pl_catalog *c, const sp_stmt *stmt, const char *src, char **err);
+/* Finds a table by name (case-insensitive); NULL if absent. */
+const pl_table *pl_catalog_find(const pl_catalog *c, const char *name);
+/* Error text for an unknown table, with the closest name as a suggestion (malloc'd). */
+char *pl_catalog_unknown(const pl_catalog *c, const char *name, const char *src, int line, int col);
+/* Removes a table; 0, or -1 when it does not exist. */
+int pl_catalog_drop(pl_catalog *c, const char *name);
+void pl_catalog_free(pl_catalog *c);
+
+/* The pl_scope of a table's columns (all kinds, declaration order, index = column number),
+ * qualified by `qual` (table name or alias). cols must hold t->ncols entries. */
+pl_scope pl_table_scope(const pl_table *t, const char *qual, pl_scope_col *cols);
+
+#endif

@@ -1,0 +1,106 @@
+/* pl_rewrite.c: plan rewrites: merge stacked CALCs, push filters and projections into SCAN. */
+#include <stdlib.h>
+#include <string.h>
+#include "pl_plan.h"
+
+/* Deep copy of an expression tree. */
+static pl_expr *copy_expr(const pl_expr *e, sl_arena *a) {
+    pl_expr *c = sl_arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (e->nargs) {
+        c->args = sl_arena_alloc(a, sizeof(pl_expr *) * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++) c->args[i] = e->args[i] ? copy_expr(e->args[i], a) : NULL;
+    }
+    return c;
+}
+
+/* Substitutes column references of e by copies of repl[col]. */
+static pl_expr *subst(const pl_expr *e, pl_expr *const *repl, sl_arena *a) {
+    if (e->kind == PL_X_COL) return copy_expr(repl[e->col], a);
+    pl_expr *c = sl_arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (e->nargs) {
+        c->args = sl_arena_alloc(a, sizeof(pl_expr *) * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++) c->args[i] = e->args[i] ? subst(e->args[i], repl, a) : NULL;
+    }
+    return c;
+}
+
+/* Copies e with column i replaced by a copy of repl[i] (repl NULL: plain copy). */
+pl_expr *pl_expr_substitute(const pl_expr *e, pl_expr *const *repl, sl_arena *a) {
+    return repl ? subst(e, repl, a) : copy_expr(e, a);
+}
+
+/* AND of two predicates, either may be NULL. */
+static pl_expr *and_of(pl_expr *x, pl_expr *y, sl_arena *a) {
+    if (!x) return y;
+    if (!y) return x;
+    pl_expr *e = sl_arena_calloc(a, sizeof *e);
+    e->kind = PL_X_AND;
+    e->type = sl_type_make(SL_T_BOOLEAN);
+    e->nargs = 2;
+    e->args = sl_arena_alloc(a, sizeof(pl_expr *) * 2);
+    e->args[0] = x;
+    e->args[1] = y;
+    return e;
+}
+
+/* CALC(CALC(x)) -> CALC(x): the outer expressions read the inner ones directly. */
+static pl_node *merge_calcs(pl_node *n, sl_arena *a) {
+    while (n->kind == PL_N_CALC && n->input && n->input->kind == PL_N_CALC) {
+        pl_node *in = n->input;
+        for (int i = 0; i < n->nexprs; i++) n->exprs[i] = subst(n->exprs[i], in->exprs, a);
+        pl_expr *f = n->filter ? subst(n->filter, in->exprs, a) : NULL;
+        n->filter = and_of(in->filter, f, a);
+        n->input = in->input;
+    }
+    return n;
+}
+
+/* Marks which scan columns the plan above reads; computed columns pull in their inputs. */
+static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
+    const pl_table *t = scan->table;
+    bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(t->ncols + 1));
+    for (int i = 0; i < calc->nexprs; i++) pl_expr_columns(calc->exprs[i], used);
+    if (calc->filter) pl_expr_columns(calc->filter, used);
+    if (scan->filter) pl_expr_columns(scan->filter, used);
+    /* computed columns: bind their expression over the table and add what they read */
+    pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(t->ncols + 1));
+    int nsc = 0;
+    for (int i = 0; i < t->ncols; i++)
+        if (t->cols[i].kind != SP_COL_COMPUTED)
+            sc[nsc++] = (pl_scope_col){t->name, t->cols[i].name, t->cols[i].type, i};
+    pl_scope scope = {sc, nsc};
+    scan->computed = sl_arena_calloc(a, sizeof(int) * (size_t)(t->ncols + 1));
+    scan->computed_exprs = sl_arena_calloc(a, sizeof(pl_expr *) * (size_t)(t->ncols + 1));
+    scan->ncomputed = 0;
+    for (int i = 0; i < t->ncols; i++) {
+        if (t->cols[i].kind != SP_COL_COMPUTED || !used[i]) continue;
+        char *err = NULL;
+        pl_expr *e = pl_bind_expr(t->cols[i].expr, &scope, a, t->ddl, &err);
+        free(err); /* validated at CREATE TABLE: cannot fail */
+        if (!e) continue;
+        pl_expr_columns(e, used);
+        scan->computed[scan->ncomputed] = i;
+        scan->computed_exprs[scan->ncomputed++] = e;
+    }
+    for (int i = 0; i < t->ncols; i++) scan->decode[i] = used[i] && t->cols[i].kind != SP_COL_COMPUTED;
+}
+
+/* Applies the rewrites below every node, bottom-up along the single input chain. */
+pl_node *pl_optimize(pl_node *root, sl_arena *a) {
+    if (!root) return root;
+    if (root->input) root->input = pl_optimize(root->input, a);
+    if (root->kind == PL_N_CALC) {
+        root = merge_calcs(root, a);
+        pl_node *in = root->input;
+        if (in && in->kind == PL_N_SCAN) {
+            if (root->filter) { /* filter pushdown: evaluated right after decoding */
+                in->filter = and_of(in->filter, root->filter, a);
+                root->filter = NULL;
+            }
+            push_projection(root, in, a);
+        }
+    }
+    return root;
+}

@@ -1,0 +1,63 @@
+/* rt_op.h: the push operators' common shape.
+ *
+ * Every operator has the same entry points (as PostgreSQL's executor nodes do): the plan node it
+ * runs is read-only; its state lives in the operator. A leaf operator (scan, values) is polled
+ * by the job and pushes the batches it produces downstream; others receive a batch through
+ * `push`, process it whole, and push their own output batch to `next` before returning, so the
+ * input batch (and every string it points to) stays valid for the whole downstream call. */
+#ifndef RT_OP_H
+#define RT_OP_H
+
+#include "../common/sl_batch.h"
+#include "../common/sl_options.h"
+#include "../planner/pl_plan.h"
+
+typedef struct rt_op rt_op;
+typedef struct rt_job rt_job;
+
+typedef struct rt_op_vt {
+    const char *name;
+    int (*open)(rt_op *op, char **err);
+    /* leaf operators only: produce and push one batch; rows produced, 0, CN_EOF or CN_ERROR */
+    int (*poll)(rt_op *op, int timeout_ms, char **err);
+    int (*push)(rt_op *op, sl_batch *in, char **err);       /* 0 or -1 */
+    int (*checkpoint)(rt_op *op, char **err);               /* make pushed rows durable: 0 or -1 */
+    int (*finish)(rt_op *op, char **err);                   /* end of input: 0 or -1 */
+    void (*close)(rt_op *op);
+} rt_op_vt;
+
+struct rt_op {
+    const rt_op_vt *vt;
+    const pl_node *node;
+    rt_op *next;       /* downstream operator, NULL at the root */
+    rt_job *job;
+    void *state;
+};
+
+/* Called with each batch of result rows of a query without a sink (a bare SELECT). */
+typedef int (*rt_rows_fn)(void *ud, const pl_field *cols, int ncols, const sl_batch *b);
+
+struct rt_job {
+    const pl_plan *plan;
+    const sl_options *session;
+    int batch_size;
+    rt_rows_fn on_rows;
+    void *on_rows_ud;
+    int64_t rows_in;       /* rows read by sources */
+    int64_t rows_out;      /* rows written by sinks / delivered to the client */
+    int64_t skipped;       /* malformed records skipped */
+};
+
+/* Pushes b to op->next (if any); 0 or -1. */
+static inline int rt_push_next(rt_op *op, sl_batch *b, char **err) {
+    return op->next ? op->next->vt->push(op->next, b, err) : 0;
+}
+
+/* Operator constructors: one per file. */
+extern const rt_op_vt rt_scan_vt;     /* rt_op_scan.c */
+extern const rt_op_vt rt_values_vt;   /* rt_op_values.c */
+extern const rt_op_vt rt_calc_vt;     /* rt_op_calc.c */
+extern const rt_op_vt rt_sink_vt;     /* rt_op_sink.c */
+extern const rt_op_vt rt_collect_vt;  /* rt_op_collect.c */
+
+#endif

@@ -1,0 +1,57 @@
+/* rt_op_calc.c: CALC: filter then projection, batch in, batch out. */
+#include <stdlib.h>
+#include <string.h>
+#include "../common/sl_error.h"
+#include "rt_expr.h"
+#include "rt_op.h"
+
+typedef struct calc_state {
+    sl_batch out;
+} calc_state;
+
+static int calc_open(rt_op *op, char **err) {
+    (void)err;
+    calc_state *s = calloc(1, sizeof *s);
+    op->state = s;
+    sl_batch_init(&s->out, op->node->nexprs, op->job->batch_size);
+    return 0;
+}
+
+/* Column references are copied straight (strings stay in the input batch, which outlives this
+ * call); other expressions are evaluated with strings in the output batch's arena. */
+static int calc_push(rt_op *op, sl_batch *in, char **err) {
+    const pl_node *n = op->node;
+    calc_state *s = op->state;
+    sl_batch *out = &s->out;
+    sl_batch_clear(out);
+    rt_eval_ctx ctx = {out->arena, NULL, 0};
+    for (int r = 0; r < in->nrows; r++) {
+        const sl_value *row = sl_batch_row(in, r);
+        if (n->filter && !rt_eval_pred(n->filter, row, &ctx)) continue;
+        sl_value *o = sl_batch_add_row(out);
+        out->ops[out->nrows - 1] = in->ops[r];
+        for (int c = 0; c < n->nexprs; c++) {
+            const pl_expr *e = n->exprs[c];
+            o[c] = e->kind == PL_X_COL ? row[e->col] : rt_eval(e, row, &ctx);
+        }
+    }
+    if (ctx.error) {
+        *err = sl_strdupf("Runtime error: %s", ctx.error);
+        free(ctx.error);
+        return -1;
+    }
+    if (out->nrows == 0) return 0;
+    return rt_push_next(op, out, err);
+}
+
+static int calc_noop(rt_op *op, char **err) { (void)op; (void)err; return 0; }
+
+static void calc_close(rt_op *op) {
+    calc_state *s = op->state;
+    if (!s) return;
+    sl_batch_free(&s->out);
+    free(s);
+    op->state = NULL;
+}
+
+const rt_op_vt rt_calc_vt = {"calc", calc_open, NULL, calc_push, calc_noop, calc_noop, calc_close};

@@ -1,0 +1,115 @@
+/* rt_op_scan.c: SCAN: polls a connector source, evaluates computed columns, applies the
+ * pushed-down filter in place, and pushes the surviving rows downstream. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "../common/sl_error.h"
+#include "../connectors/cn_connector.h"
+#include "rt_expr.h"
+#include "rt_op.h"
+
+typedef struct scan_state {
+    cn_source *src;
+    sl_batch batch;
+    cn_column *cols;
+} scan_state;
+
+/* True if `name` is listed in the ';'-separated option value `list`. */
+static bool in_list(const char *list, const char *name) {
+    if (!list) return false;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && (*p == ' ')) p++, len--;
+        while (len && p[len - 1] == ' ') len--;
+        if (len == n && strncasecmp(p, name, n) == 0) return true;
+        if (!e) break;
+        p = e + 1;
+    }
+    return false;
+}
+
+/* Opens the source with the columns the plan decodes. */
+static int scan_open(rt_op *op, char **err) {
+    const pl_node *n = op->node;
+    const pl_table *t = n->table;
+    scan_state *s = calloc(1, sizeof *s);
+    op->state = s;
+    s->cols = calloc((size_t)t->ncols + 1, sizeof(cn_column));
+    int k = 0;
+    const char *key_fields = sl_options_get(&t->opts, "key.fields");
+    for (int i = 0; i < t->ncols; i++) {
+        if (!n->decode[i]) continue;
+        cn_column *c = &s->cols[k++];
+        c->type = t->cols[i].type;
+        c->out = i;
+        if (t->cols[i].kind == SP_COL_METADATA) {
+            c->name = t->cols[i].metadata_key;
+            c->from = CN_FROM_METADATA;
+        } else {
+            c->name = t->cols[i].name;
+            c->from = in_list(key_fields, c->name) ? CN_FROM_KEY : CN_FROM_VALUE;
+        }
+    }
+    cn_spec spec = {t->name, &t->opts, op->job->session, s->cols, k, t->ncols};
+    s->src = cn_source_open(&spec, err);
+    if (!s->src) return -1;
+    sl_batch_init(&s->batch, t->ncols, op->job->batch_size);
+    return 0;
+}
+
+/* Evaluates computed columns, then keeps only rows passing the filter (compacting in place). */
+static int scan_process(rt_op *op, sl_batch *b, char **err) {
+    const pl_node *n = op->node;
+    if (!n->ncomputed && !n->filter) return 0;
+    rt_eval_ctx ctx = {b->arena, NULL, 0};
+    int keep = 0;
+    for (int r = 0; r < b->nrows; r++) {
+        sl_value *row = sl_batch_row(b, r);
+        for (int c = 0; c < n->ncomputed; c++) row[n->computed[c]] = rt_eval(n->computed_exprs[c], row, &ctx);
+        if (n->filter && !rt_eval_pred(n->filter, row, &ctx)) continue;
+        if (keep != r) {
+            memcpy(sl_batch_row(b, keep), row, sizeof(sl_value) * (size_t)b->ncols);
+            b->ops[keep] = b->ops[r];
+        }
+        keep++;
+    }
+    b->nrows = keep;
+    if (ctx.error) {
+        *err = sl_strdupf("Runtime error reading table '%s': %s", n->table->name, ctx.error);
+        free(ctx.error);
+        return -1;
+    }
+    return 0;
+}
+
+static int scan_poll(rt_op *op, int timeout_ms, char **err) {
+    scan_state *s = op->state;
+    int r = cn_source_poll(s->src, &s->batch, timeout_ms, err);
+    if (r <= 0) return r;
+    op->job->rows_in += r;
+    if (scan_process(op, &s->batch, err) < 0) return CN_ERROR;
+    if (s->batch.nrows && rt_push_next(op, &s->batch, err) < 0) return CN_ERROR;
+    return r;
+}
+
+static int scan_checkpoint(rt_op *op, char **err) {
+    scan_state *s = op->state;
+    op->job->skipped = cn_source_skipped(s->src);
+    return cn_source_commit(s->src, err);
+}
+
+static int scan_finish(rt_op *op, char **err) { return scan_checkpoint(op, err); }
+
+static void scan_close(rt_op *op) {
+    scan_state *s = op->state;
+    if (!s) return;
+    if (s->src) cn_source_close(s->src);
+    if (s->batch.vals) sl_batch_free(&s->batch);
+    free(s->cols);
+    free(s);
+    op->state = NULL;
+}
+
+const rt_op_vt rt_scan_vt = {"scan", scan_open, scan_poll, NULL, scan_checkpoint, scan_finish, scan_close};

@@ -1,0 +1,236 @@
+/* sh_session.c: executes parsed statements against the session's catalog and settings. */
+#include "sh_session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "../common/sl_buf.h"
+#include "../common/sl_error.h"
+#include "../connectors/cn_connector.h"
+#include "../parser/sp_parse.h"
+#include "../planner/pl_plan.h"
+#include "../runtime/rt_job.h"
+#include "sh_display.h"
+
+void sh_session_init(sh_session *s, bool interactive, volatile sig_atomic_t *stop) {
+    memset(s, 0, sizeof *s);
+    s->interactive = interactive;
+    s->out = stdout;
+    s->info = interactive ? stdout : stderr;
+    s->stop = stop;
+}
+
+void sh_session_free(sh_session *s) {
+    pl_catalog_free(&s->catalog);
+    sl_options_free(&s->settings);
+}
+
+/* "[INFO] ..." line, as Flink's SQL client says it. */
+static void info(sh_session *s, const char *msg) { fprintf(s->info, "[INFO] %s\n", msg); fflush(s->info); }
+
+/* SHOW TABLES: names sorted, in a box. */
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static void show_tables(sh_session *s) {
+    int n = s->catalog.n;
+    const char **names = calloc((size_t)n + 1, sizeof(char *));
+    for (int i = 0; i < n; i++) names[i] = s->catalog.tables[i]->name;
+    qsort(names, (size_t)n, sizeof(char *), cmp_str);
+    const char *h[] = {"table name"};
+    sh_print_table(s->out, h, 1, names, n, true);
+    free(names);
+}
+
+/* DESCRIBE t: name, type, null, key, extras, watermark (Flink's columns). */
+static int describe(sh_session *s, const sp_stmt *st, const char *src) {
+    const pl_table *t = pl_catalog_find(&s->catalog, st->describe.name);
+    if (!t) {
+        char *e = pl_catalog_unknown(&s->catalog, st->describe.name, src, st->line, st->col);
+        fprintf(stderr, "%s\n", e);
+        free(e);
+        return -1;
+    }
+    const char *h[] = {"name", "type", "null", "key", "extras", "watermark"};
+    sl_arena *a = sl_arena_new(0);
+    const char **cells = sl_arena_calloc(a, sizeof(char *) * 6 * (size_t)(t->ncols + 1));
+    for (int i = 0; i < t->ncols; i++) {
+        const pl_table_col *c = &t->cols[i];
+        char tn[64];
+        bool pk = false;
+        for (int k = 0; k < t->npk; k++) pk |= strcasecmp(t->pk[k], c->name) == 0;
+        const char **row = cells + i * 6;
+        row[0] = c->name;
+        row[1] = sl_arena_strdup(a, sl_type_name(c->type, tn, sizeof tn));
+        row[2] = (c->type.not_null || pk) ? "FALSE" : "TRUE";
+        row[3] = pk ? sl_arena_printf(a, "PRI(%s)", c->name) : "";
+        if (c->kind == SP_COL_COMPUTED) {
+            sl_buf b = {0};
+            sp_expr_to_sql(&b, c->expr);
+            row[4] = sl_arena_printf(a, "AS %s", b.data ? b.data : "");
+            sl_buf_free(&b);
+        } else if (c->kind == SP_COL_METADATA) {
+            row[4] = sl_arena_printf(a, "METADATA FROM '%s'%s", c->metadata_key, c->is_virtual ? " VIRTUAL" : "");
+        } else {
+            row[4] = "";
+        }
+        row[5] = "";
+        if (t->wm_column && strcasecmp(t->wm_column, c->name) == 0) {
+            sl_buf b = {0};
+            sp_expr_to_sql(&b, t->wm_expr);
+            row[5] = sl_arena_strdup(a, b.data ? b.data : "");
+            sl_buf_free(&b);
+        }
+    }
+    sh_print_table(s->out, h, 6, cells, t->ncols, true);
+    sl_arena_free(a);
+    return 0;
+}
+
+/* SET without a key: every setting as 'key' = 'value'. */
+static void show_settings(sh_session *s) {
+    const char *h[] = {"key", "value"};
+    const char **cells = calloc((size_t)s->settings.n * 2 + 1, sizeof(char *));
+    for (int i = 0; i < s->settings.n; i++) {
+        cells[i * 2] = s->settings.keys[i];
+        cells[i * 2 + 1] = s->settings.values[i];
+    }
+    sh_print_table(s->out, h, 2, cells, s->settings.n, true);
+    free(cells);
+}
+
+/* Removes a setting (RESET 'k') or all of them (RESET). */
+static void reset_setting(sh_session *s, const char *key) {
+    if (!key) {
+        sl_options_free(&s->settings);
+        return;
+    }
+    sl_options o = {0};
+    for (int i = 0; i < s->settings.n; i++)
+        if (strcmp(s->settings.keys[i], key) != 0) sl_options_set(&o, s->settings.keys[i], s->settings.values[i]);
+    sl_options_free(&s->settings);
+    s->settings = o;
+}
+
+/* Plans and runs a query statement (SELECT, INSERT); prints results of a SELECT. */
+static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
+    char *err = NULL;
+    pl_plan *p = pl_plan_statement(&s->catalog, st, src, &err);
+    if (!p) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        return -1;
+    }
+    sh_result res;
+    sh_mode dflt = s->interactive ? SH_MODE_TABLEAU : SH_MODE_PLAIN;
+    sh_result_init(&res, s->out, sh_mode_parse(sl_options_get(&s->settings, "sql-client.execution.result-mode"), dflt));
+    rt_job_opts o = {0};
+    o.session = &s->settings;
+    o.stop = s->stop;
+    o.batch_size = (int)sl_options_get_int(&s->settings, "sluice.batch-size", 1024);
+    if (!p->is_insert) {
+        o.on_rows = sh_result_rows;
+        o.on_rows_ud = &res;
+    } else {
+        info(s, st->kind == SP_S_INSERT_VALUES ? "Writing rows to the table's topic..."
+                                               : "Submitting SQL update statement; the job runs until its input ends or Ctrl-C.");
+    }
+    rt_job_stats stats = {0};
+    int rc = rt_job_run(p, &o, &stats, &err);
+    if (!p->is_insert) sh_result_end(&res, stats.stopped);
+    sh_result_free(&res);
+    if (rc < 0) {
+        fprintf(stderr, "[ERROR] Job failed: %s\n", err ? err : "unknown error");
+        free(err);
+    } else if (p->is_insert) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "Job %s: %lld rows read, %lld rows written%s.",
+                 stats.stopped ? "stopped" : "finished", (long long)stats.rows_in, (long long)stats.rows_out,
+                 stats.skipped ? ", some malformed records skipped" : "");
+        if (stats.skipped)
+            snprintf(msg, sizeof msg, "Job %s: %lld rows read, %lld rows written, %lld malformed records skipped.",
+                     stats.stopped ? "stopped" : "finished", (long long)stats.rows_in,
+                     (long long)stats.rows_out, (long long)stats.skipped);
+        info(s, msg);
+    }
+    if (s->stop && *s->stop && s->interactive) *s->stop = 0; /* Ctrl-C cancels the query, not the shell */
+    pl_plan_free(p);
+    return rc;
+}
+
+/* EXPLAIN: the physical plan of a query. */
+static int explain(sh_session *s, const sp_stmt *st, const char *src) {
+    char *err = NULL;
+    pl_plan *p = pl_plan_statement(&s->catalog, st, src, &err);
+    if (!p) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        return -1;
+    }
+    sl_buf b = {0};
+    pl_explain(&b, p);
+    fputs(b.data, s->out);
+    fflush(s->out);
+    sl_buf_free(&b);
+    pl_plan_free(p);
+    return 0;
+}
+
+/* Executes one statement; `src` is the text its positions refer to. */
+static int execute(sh_session *s, const sp_stmt *st, const char *src) {
+    char *err = NULL;
+    switch (st->kind) {
+    case SP_S_CREATE_TABLE: {
+        int rc = pl_catalog_create(&s->catalog, st, src, &err);
+        if (rc < 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            return -1;
+        }
+        info(s, "Execute statement succeeded.");
+        return 0;
+    }
+    case SP_S_DROP_TABLE:
+        if (pl_catalog_drop(&s->catalog, st->drop.name) < 0 && !st->drop.if_exists) {
+            char *e = pl_catalog_unknown(&s->catalog, st->drop.name, src, st->line, st->col);
+            fprintf(stderr, "%s\n", e);
+            free(e);
+            return -1;
+        }
+        info(s, "Execute statement succeeded.");
+        return 0;
+    case SP_S_SHOW_TABLES: show_tables(s); return 0;
+    case SP_S_DESCRIBE: return describe(s, st, src);
+    case SP_S_SET:
+        if (!st->set.key) show_settings(s);
+        else {
+            sl_options_set(&s->settings, st->set.key, st->set.value ? st->set.value : "");
+            info(s, "Execute statement succeeded.");
+        }
+        return 0;
+    case SP_S_RESET:
+        reset_setting(s, st->set.key);
+        info(s, "Execute statement succeeded.");
+        return 0;
+    case SP_S_EXPLAIN: return explain(s, st, src);
+    case SP_S_SELECT:
+    case SP_S_INSERT_SELECT:
+    case SP_S_INSERT_VALUES: return run_query(s, st, src);
+    }
+    fprintf(stderr, "[ERROR] Unsupported statement\n");
+    return -1;
+}
+
+int sh_session_run(sh_session *s, const char *text) {
+    sp_parse_result r;
+    if (sp_parse(text, &r) < 0) {
+        fprintf(stderr, "%s\n", r.error);
+        sp_parse_result_free(&r);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < r.nstmts && rc == 0; i++) {
+        rc = execute(s, r.stmts[i], text);
+        if (s->stop && *s->stop && !s->interactive) break; /* SIGTERM: run no further statement */
+    }
+    sp_parse_result_free(&r);
+    return rc;
+}
