@@ -10,11 +10,13 @@
 
 static volatile sig_atomic_t g_stop;
 static volatile int g_broker_stop;
+static volatile sig_atomic_t g_interactive;
 
-/* SIGINT/SIGTERM: stop the running job (or broker) cleanly; a second one exits at once. */
+/* SIGINT/SIGTERM: stop the running job (or broker) cleanly; in batch mode a third one exits at
+ * once. In the shell, Ctrl-C only cancels the running query. */
 static void on_signal(int sig) {
-    (void)sig;
-    if (g_stop >= 2) _exit(130);
+    if (sig == SIGTERM) g_interactive = 0;
+    if (g_stop >= 2 && !g_interactive) _exit(130);
     g_stop++;
     g_broker_stop = 1;
 }
@@ -123,6 +125,7 @@ int main(int argc, char **argv) {
         }
     } else {
         s.interactive = true;
+        g_interactive = 1;
         s.info = stdout;
         rc = sh_repl_run(&s);
     }
