@@ -1,90 +1,158 @@
-/* sp_parse.c: the parser driver: tokenizes the input, splits it into statements at ';', runs
- * the lemon parser over each statement, and records each statement's text and position. */
+/* sp_parse.c: the parser driver. It pulls tokens from the tokenizer, cuts the input into
+ * statements at ';', feeds each statement's tokens to the lemon parser followed by an end
+ * token, and fills in each statement's text, offset and position. It also bounds nesting
+ * (parentheses here, expression trees in sp_depth.c) so no input can exhaust the C stack, and
+ * turns the IN of POSITION(a IN b) into its own token so the grammar stays conflict-free. */
 #include "sp_parse.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include "../common/sl_buf.h"
+#include "../common/sl_error.h"
+#include "sp_build.h"
 #include "sp_grammar.h"
-#include "sp_internal.h"
 
-/* lemon's entry points (generated without prototypes). */
-void *spLemonAlloc(void *(*mallocProc)(size_t));
-void spLemon(void *p, int major, sp_token minor, sp_ctx *ctx);
-void spLemonFree(void *p, void (*freeProc)(void *));
+#define SP_MAX_INPUT ((size_t)INT_MAX / 2)
 
-/* Text after EXPLAIN [PLAN FOR] (the explained statement's own text). */
-static const char *skip_explain(const char *text) {
-    const char *p = text + 7;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-    if (!strncasecmp(p, "PLAN", 4) && (p[4] == ' ' || p[4] == '\n' || p[4] == '\t')) {
-        p += 4;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-        if (!strncasecmp(p, "FOR", 3)) p += 3;
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
+/* What the driver tracks while one statement's tokens go by. */
+typedef struct stmt_state {
+    int ntok;
+    sp_token head[4];    /* first tokens: the statement's start, and EXPLAIN [PLAN FOR] */
+    sp_token last;       /* last token fed */
+    int depth;           /* open parentheses */
+    int npos;            /* open POSITION( calls ... */
+    int pos_depth[SP_MAX_PAREN_DEPTH + 1]; /* ... and the depth of each one's '(' */
+    int prev_type;
+} stmt_state;
+
+/* The error for a token the tokenizer refused. */
+static void lexer_error(sp_ctx *ctx, const sp_lexer *lx, const sp_token *t) {
+    if (strcmp(lx->err, "Unexpected character") == 0) {
+        unsigned char c = (unsigned char)*t->z;
+        if (c > 0x20 && c < 0x7f) sp_ctx_error(ctx, t->line, t->col, "Unexpected character '%c'", c);
+        else sp_ctx_error(ctx, t->line, t->col, "Unexpected byte 0x%02X", c);
+    } else if (strcmp(lx->err, "Malformed number") == 0) {
+        int n = t->n < 40 ? t->n : 40;
+        sp_ctx_error(ctx, t->line, t->col, "Malformed number '%.*s'", n, t->z);
+    } else {
+        sp_ctx_error(ctx, t->line, t->col, "%s", lx->err);
     }
-    return p;
 }
 
-/* Parses the tokens toks[0..n) as one statement; appends it to out on success. */
-static int parse_one(sp_ctx *ctx, const sp_token *toks, int n, const sp_token *end, sp_parse_result *out,
-                     sp_list *stmts) {
-    void *p = spLemonAlloc(malloc);
+/* ORDER and GROUP are keywords only before BY; otherwise they are names, so that
+ * `SELECT * FROM order` reaches the planner (which suggests `orders`). Looks one token ahead
+ * on a copy of the tokenizer. */
+static int contextual(const sp_lexer *lx, int type) {
+    sp_lexer ahead = *lx;
+    sp_token next;
+    return sp_lex_next(&ahead, &next) == TK_BY ? type : TK_ID;
+}
+
+/* Feeds one token of the current statement to the parser, after the driver's own checks. */
+static void feed(sp_ctx *ctx, void *parser, stmt_state *s, sp_token t) {
+    if (s->ntok < 4) s->head[s->ntok] = t;
+    s->ntok++;
+    if (t.type == TK_LP) {
+        if (++s->depth > SP_MAX_PAREN_DEPTH) {
+            sp_ctx_error(ctx, t.line, t.col, "Too many nested parentheses (more than %d)", SP_MAX_PAREN_DEPTH);
+            return;
+        }
+        if (s->prev_type == TK_POSITION) s->pos_depth[s->npos++] = s->depth;
+    } else if (t.type == TK_RP) {
+        if (s->npos > 0 && s->pos_depth[s->npos - 1] == s->depth) s->npos--;
+        if (s->depth > 0) s->depth--;
+    } else if (t.type == TK_IN && s->npos > 0 && s->pos_depth[s->npos - 1] == s->depth) {
+        t.type = TK_POSIN;
+    }
+    s->prev_type = t.type;
+    s->last = t;
+    ctx->cur = t;
+    sp_Lemon(parser, t.type, t, ctx);
+}
+
+/* The statement that EXPLAIN [PLAN FOR] wraps starts at the token after those words. */
+static const sp_token *explained_start(const stmt_state *s) {
+    if (s->ntok >= 4 && s->head[1].type == TK_PLAN && s->head[2].type == TK_FOR) return &s->head[3];
+    return s->ntok >= 2 ? &s->head[1] : &s->head[0];
+}
+
+/* Gives st the source text from token `from` to the statement's last token. */
+static void set_text(sp_ctx *ctx, sp_stmt *st, const sp_token *from, const sp_token *last) {
+    st->offset = from->offset;
+    st->line = from->line;
+    st->col = from->col;
+    st->text = sl_arena_strndup(ctx->arena, ctx->src + from->offset,
+                                (size_t)(last->offset + last->n - from->offset));
+}
+
+/* Ends the current statement: feeds the end token, then completes and keeps the result. */
+static void finish(sp_ctx *ctx, void *parser, stmt_state *s, sp_list **stmts) {
+    sp_token end;
+    memset(&end, 0, sizeof end);
+    sp_token_end(&s->last, &end.line, &end.col);
+    end.z = s->last.z + s->last.n;
+    end.offset = s->last.offset + s->last.n;
+    ctx->cur = end;
     ctx->stmt = NULL;
-    for (int i = 0; i < n && !ctx->error; i++) spLemon(p, toks[i].type, toks[i], ctx);
-    if (!ctx->error) spLemon(p, 0, *end, ctx);
-    spLemonFree(p, free);
-    if (ctx->error) return -1;
+    sp_Lemon(parser, 0, end, ctx);
+    if (ctx->error) return;
     sp_stmt *st = ctx->stmt;
-    if (!st) return -1;
-    const sp_token *first = &toks[0], *last = &toks[n - 1];
-    st->line = first->line;
-    st->col = first->col;
-    st->offset = first->offset;
-    st->text = sl_arena_strndup(ctx->a, first->z, (size_t)(last->offset + last->n - first->offset));
-    for (sp_stmt *in = st; in->kind == SP_S_EXPLAIN && in->explained; in = in->explained) {
-        in->explained->text = skip_explain(in->text);
-        in->explained->line = st->line;
-        in->explained->col = st->col;
+    if (!st) {
+        sp_ctx_error(ctx, s->head[0].line, s->head[0].col, "Cannot parse this statement");
+        return;
     }
-    sp_list_add(ctx, stmts, st);
-    (void)out;
-    return 0;
+    set_text(ctx, st, &s->head[0], &s->last);
+    if (st->kind == SP_S_EXPLAIN && st->explained) set_text(ctx, st->explained, explained_start(s), &s->last);
+    if (sp_check_depth(ctx, st) < 0) return;
+    *stmts = sp_list_add(ctx, *stmts, st);
 }
 
+/* Splits and parses the whole input (see sp_parse.h). On error, stmts still holds the
+ * statements before the failing one. */
 int sp_parse(const char *sql, sp_parse_result *out) {
     memset(out, 0, sizeof *out);
     out->arena = sl_arena_new(0);
-    sp_ctx ctx = {0};
-    ctx.a = out->arena;
-    ctx.src = sl_arena_strdup(out->arena, sql ? sql : "");
-    sp_list *stmts = sp_list_new(&ctx);
-    int pos = 0, line = 1, col = 1;
-    int cap = 64, n = 0;
-    sp_token *toks = malloc(sizeof(sp_token) * (size_t)cap);
-    for (;;) {
-        sp_token t = sp_next_token(&ctx, ctx.src, &pos, &line, &col);
-        if (t.type < 0) break;
-        if (t.type == 0 || t.type == SP_TOK_SEMI) {
-            if (n > 0) {
-                sp_token end = t;
-                end.type = 0;
-                if (parse_one(&ctx, toks, n, &end, out, stmts) < 0) {
-                    if (!ctx.error) sp_error(&ctx, toks[0].line, toks[0].col, "Cannot parse statement");
-                    break;
-                }
-            }
-            n = 0;
-            if (t.type == 0) break;
+    if (!sql) sql = "";
+    size_t len = strlen(sql);
+    sp_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.arena = out->arena;
+    if (len > SP_MAX_INPUT) {
+        ctx.src = NULL;
+        sp_ctx_error(&ctx, 1, 1, "The input is too large (%zu bytes)", len);
+    } else {
+        ctx.src = sl_arena_strndup(out->arena, sql, len);
+    }
+    void *parser = sp_LemonAlloc(malloc);
+    if (!parser) abort();
+    sp_list *stmts = NULL;
+    stmt_state *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    sp_lexer lx;
+    sp_lex_init(&lx, ctx.src ? ctx.src : "", ctx.src ? len : 0);
+    while (!ctx.error) {
+        sp_token t;
+        int type = sp_lex_next(&lx, &t);
+        if (type == SP_TK_ERROR) {
+            lexer_error(&ctx, &lx, &t);
+            break;
+        }
+        if (type == TK_SEMI || type == SP_TK_EOF) {
+            if (s->ntok > 0) finish(&ctx, parser, s, &stmts);
+            memset(s, 0, sizeof *s);
+            if (type == SP_TK_EOF) break;
             continue;
         }
-        if (n == cap) toks = realloc(toks, sizeof(sp_token) * (size_t)(cap *= 2));
-        toks[n++] = t;
+        if (type == TK_ORDER || type == TK_GROUP) t.type = contextual(&lx, t.type);
+        feed(&ctx, parser, s, t);
     }
-    free(toks);
-    out->stmts = (sp_stmt **)stmts->items;
-    out->nstmts = stmts->n;
+    free(s);
+    sp_LemonFree(parser, free);
+    if (stmts) {
+        out->stmts = (sp_stmt **)stmts->v;
+        out->nstmts = stmts->n;
+    }
     if (ctx.error) {
         out->error = ctx.error;
         out->err_line = ctx.err_line;
@@ -94,35 +162,10 @@ int sp_parse(const char *sql, sp_parse_result *out) {
     return 0;
 }
 
+/* Frees the error message and the arena with every node and text of the parse. */
 void sp_parse_result_free(sp_parse_result *r) {
+    if (!r) return;
     free(r->error);
-    sl_arena_free(r->arena);
+    if (r->arena) sl_arena_free(r->arena);
     memset(r, 0, sizeof *r);
-}
-
-bool sp_statement_complete(const char *text) {
-    sp_ctx ctx = {0};
-    ctx.a = sl_arena_new(4096);
-    ctx.src = text;
-    int pos = 0, line = 1, col = 1, last = 0;
-    bool complete = false;
-    for (;;) {
-        sp_token t = sp_next_token(&ctx, text, &pos, &line, &col);
-        if (t.type < 0) {
-            bool unterminated = ctx.error && strstr(ctx.error, "Unterminated");
-            free(ctx.error);
-            ctx.error = NULL;
-            if (unterminated) break;
-            last = -1;
-            continue;
-        }
-        if (t.type == 0) {
-            complete = last == SP_TOK_SEMI;
-            break;
-        }
-        last = t.type;
-    }
-    free(ctx.error);
-    sl_arena_free(ctx.a);
-    return complete;
 }

@@ -1,179 +1,232 @@
-/* sp_tokenizer.c: hand-written SQL tokenizer (positions in line/column, comments skipped). */
-#include <ctype.h>
+/* sp_tokenizer.c: the hand-written SQL tokenizer. It walks the input byte by byte keeping the
+ * line and column (1-based, columns count bytes), skips whitespace, `--` line comments and
+ * block comments, and returns identifiers, keywords, literals and operators. Token text is not
+ * copied: the grammar actions unquote what they keep. */
 #include <string.h>
-#include <strings.h>
 #include "sp_grammar.h"
-#include "sp_internal.h"
+#include "sp_token.h"
 
-typedef struct keyword {
-    const char *word;
-    int type;
-} keyword;
-
-/* Keywords (matched case-insensitively). Type names share one token; DATE and TIMESTAMP have
- * their own because they also start literals. Plural interval units map to the singular. */
-static const keyword KEYWORDS[] = {
-    {"ALL", TK_ALL}, {"AND", TK_AND}, {"AS", TK_AS}, {"ASC", TK_ASC}, {"BETWEEN", TK_BETWEEN},
-    {"BOTH", TK_BOTH}, {"BY", TK_BY}, {"CASE", TK_CASE}, {"CAST", TK_CAST}, {"COMMENT", TK_COMMENT},
-    {"CREATE", TK_CREATE}, {"CURRENT_TIMESTAMP", TK_CURRENT_TIMESTAMP}, {"DATE", TK_DATE},
-    {"DAY", TK_DAY}, {"DAYS", TK_DAY}, {"DESC", TK_DESC}, {"DESCRIBE", TK_DESCRIBE},
-    {"DISTINCT", TK_DISTINCT}, {"DROP", TK_DROP}, {"ELSE", TK_ELSE}, {"END", TK_END},
-    {"ENFORCED", TK_ENFORCED}, {"ESCAPE", TK_ESCAPE}, {"EXISTS", TK_EXISTS}, {"EXPLAIN", TK_EXPLAIN},
-    {"FALSE", TK_FALSE}, {"FILTER", TK_FILTER}, {"FOR", TK_FOR}, {"FROM", TK_FROM}, {"GROUP", TK_GROUP},
-    {"HAVING", TK_HAVING}, {"HOUR", TK_HOUR}, {"HOURS", TK_HOUR}, {"IF", TK_IF}, {"IN", TK_IN},
-    {"INSERT", TK_INSERT}, {"INTERVAL", TK_INTERVAL}, {"INTO", TK_INTO}, {"IS", TK_IS}, {"KEY", TK_KEY},
-    {"LEADING", TK_LEADING}, {"LIKE", TK_LIKE}, {"LIMIT", TK_LIMIT}, {"LOCAL", TK_LOCAL},
-    {"METADATA", TK_METADATA}, {"MINUTE", TK_MINUTE}, {"MINUTES", TK_MINUTE}, {"MONTH", TK_MONTH},
-    {"MONTHS", TK_MONTH}, {"NOT", TK_NOT}, {"NULL", TK_NULL}, {"OR", TK_OR}, {"ORDER", TK_ORDER},
-    {"PLAN", TK_PLAN}, {"PRECISION", TK_PRECISION}, {"PRIMARY", TK_PRIMARY}, {"RESET", TK_RESET},
-    {"SECOND", TK_SECOND}, {"SECONDS", TK_SECOND}, {"SELECT", TK_SELECT}, {"SET", TK_SET},
-    {"SHOW", TK_SHOW}, {"SUBSTRING", TK_SUBSTRING}, {"TABLE", TK_TABLE}, {"TABLES", TK_TABLES},
-    {"THEN", TK_THEN}, {"TIME", TK_TIME}, {"TIMESTAMP", TK_TIMESTAMP}, {"TO", TK_TO},
-    {"TRAILING", TK_TRAILING}, {"TRIM", TK_TRIM}, {"TRUE", TK_TRUE}, {"TRY_CAST", TK_TRY_CAST},
-    {"VALUES", TK_VALUES}, {"VALUE", TK_VALUE}, {"VIRTUAL", TK_VIRTUAL}, {"WATERMARK", TK_WATERMARK},
-    {"WHEN", TK_WHEN}, {"WHERE", TK_WHERE}, {"WITH", TK_WITH}, {"WITHOUT", TK_WITHOUT},
-    {"YEAR", TK_YEAR}, {"YEARS", TK_YEAR}, {"ZONE", TK_ZONE},
-    /* type names */
-    {"BOOLEAN", TK_TYPENAME}, {"TINYINT", TK_TYPENAME}, {"SMALLINT", TK_TYPENAME}, {"INT", TK_TYPENAME},
-    {"INTEGER", TK_TYPENAME}, {"BIGINT", TK_TYPENAME}, {"FLOAT", TK_TYPENAME}, {"REAL", TK_TYPENAME},
-    {"DOUBLE", TK_TYPENAME}, {"DECIMAL", TK_TYPENAME}, {"DEC", TK_TYPENAME}, {"NUMERIC", TK_TYPENAME},
-    {"STRING", TK_TYPENAME}, {"VARCHAR", TK_TYPENAME}, {"CHAR", TK_TYPENAME},
-    {"TIMESTAMP_LTZ", TK_TYPENAME},
-};
-
-/* Token type of an identifier-like word: a keyword or TK_ID. */
-static int word_type(const char *z, int n) {
-    for (size_t i = 0; i < sizeof KEYWORDS / sizeof KEYWORDS[0]; i++)
-        if ((int)strlen(KEYWORDS[i].word) == n && strncasecmp(KEYWORDS[i].word, z, (size_t)n) == 0)
-            return KEYWORDS[i].type;
-    return TK_ID;
+/* Starts a tokenizer at the beginning of src (len bytes, NUL-terminated). */
+void sp_lex_init(sp_lexer *lx, const char *src, size_t len) {
+    memset(lx, 0, sizeof *lx);
+    lx->src = src;
+    lx->len = len;
+    lx->line = 1;
+    lx->col = 1;
 }
 
-/* Advances over one byte, keeping line and column. */
-static void step(const char *src, int *pos, int *line, int *col) {
-    if (src[*pos] == '\n') { (*line)++; *col = 1; }
-    else (*col)++;
-    (*pos)++;
+/* The byte at pos + k, or 0 past the end (the input is NUL-terminated anyway). */
+static unsigned char peek(const sp_lexer *lx, size_t k) {
+    return lx->pos + k < lx->len ? (unsigned char)lx->src[lx->pos + k] : 0;
 }
 
-sp_token sp_next_token(sp_ctx *ctx, const char *src, int *pos, int *line, int *col) {
-    sp_token t = {0};
-    for (;;) { /* whitespace and comments */
-        char c = src[*pos];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') { step(src, pos, line, col); continue; }
-        if (c == '-' && src[*pos + 1] == '-') {
-            while (src[*pos] && src[*pos] != '\n') step(src, pos, line, col);
-            continue;
-        }
-        if (c == '/' && src[*pos + 1] == '*') {
-            int sl = *line, sc = *col;
-            step(src, pos, line, col);
-            step(src, pos, line, col);
-            while (src[*pos] && !(src[*pos] == '*' && src[*pos + 1] == '/')) step(src, pos, line, col);
-            if (!src[*pos]) {
-                sp_error(ctx, sl, sc, "Unterminated comment");
-                t.type = -1;
-                return t;
+/* Moves over one byte, keeping line and column. */
+static void advance(sp_lexer *lx) {
+    if (lx->pos >= lx->len) return;
+    if (lx->src[lx->pos] == '\n') {
+        lx->line++;
+        lx->col = 1;
+    } else {
+        lx->col++;
+    }
+    lx->pos++;
+}
+
+/* Identifier bytes: ASCII letters, underscore and any UTF-8 byte; digits and $ after the
+ * first byte. */
+static bool is_ident_start(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+static bool is_ident_char(unsigned char c) {
+    return is_ident_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+
+static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* Skips whitespace and comments. Returns false (with lx->err) on an unterminated block
+ * comment, whose start is then in *line / *col. */
+static bool skip_space(sp_lexer *lx, int *line, int *col) {
+    for (;;) {
+        unsigned char c = peek(lx, 0);
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            advance(lx);
+        } else if (c == '-' && peek(lx, 1) == '-') {
+            while (lx->pos < lx->len && lx->src[lx->pos] != '\n') advance(lx);
+        } else if (c == '/' && peek(lx, 1) == '*') {
+            *line = lx->line;
+            *col = lx->col;
+            advance(lx);
+            advance(lx);
+            while (lx->pos < lx->len && !(peek(lx, 0) == '*' && peek(lx, 1) == '/')) advance(lx);
+            if (lx->pos >= lx->len) {
+                lx->err = "Unterminated comment";
+                lx->err_unterminated = true;
+                return false;
             }
-            step(src, pos, line, col);
-            step(src, pos, line, col);
-            continue;
+            advance(lx);
+            advance(lx);
+        } else {
+            return true;
         }
-        break;
     }
-    t.z = src + *pos;
-    t.line = *line;
-    t.col = *col;
-    t.offset = *pos;
-    unsigned char c = (unsigned char)src[*pos];
-    if (!c) { t.type = 0; t.z = NULL; return t; }
-    int start = *pos;
-    if (isalpha(c) || c == '_' || c >= 0x80) {
-        while (isalnum((unsigned char)src[*pos]) || src[*pos] == '_' || (unsigned char)src[*pos] >= 0x80 || src[*pos] == '$')
-            step(src, pos, line, col);
-        t.n = *pos - start;
-        t.type = word_type(t.z, t.n);
-        return t;
-    }
-    if (isdigit(c) || (c == '.' && isdigit((unsigned char)src[*pos + 1]))) {
-        bool dot = false, exp = false;
-        while (isdigit((unsigned char)src[*pos])) step(src, pos, line, col);
-        if (src[*pos] == '.') { dot = true; step(src, pos, line, col); }
-        while (isdigit((unsigned char)src[*pos])) step(src, pos, line, col);
-        if ((src[*pos] == 'e' || src[*pos] == 'E') &&
-            (isdigit((unsigned char)src[*pos + 1]) ||
-             ((src[*pos + 1] == '+' || src[*pos + 1] == '-') && isdigit((unsigned char)src[*pos + 2])))) {
-            exp = true;
-            step(src, pos, line, col);
-            step(src, pos, line, col);
-            while (isdigit((unsigned char)src[*pos])) step(src, pos, line, col);
-        }
-        t.n = *pos - start;
-        t.type = exp ? TK_FLOATLIT : dot ? TK_DECLIT : TK_INTLIT;
-        if (isalpha((unsigned char)src[*pos]) || src[*pos] == '_') {
-            sp_error(ctx, t.line, t.col, "Malformed number '%.*s'", t.n + 1, t.z);
-            t.type = -1;
-        }
-        return t;
-    }
-    if (c == '\'' || c == '`') { /* string literal or quoted identifier; doubled quote escapes */
-        char q = (char)c;
-        step(src, pos, line, col);
-        for (;;) {
-            if (!src[*pos]) {
-                sp_error(ctx, t.line, t.col, q == '\'' ? "Unterminated string literal" : "Unterminated quoted identifier");
-                t.type = -1;
-                return t;
+}
+
+/* Scans a quoted run ('...' or `...`) whose doubled quote is an escaped quote. Returns false
+ * when the input ends first. */
+static bool scan_quoted(sp_lexer *lx, char q) {
+    advance(lx); /* opening quote */
+    while (lx->pos < lx->len) {
+        if (lx->src[lx->pos] == q) {
+            if (peek(lx, 1) == (unsigned char)q) {
+                advance(lx);
+                advance(lx);
+                continue;
             }
-            if (src[*pos] == q) {
-                if (src[*pos + 1] == q) { step(src, pos, line, col); step(src, pos, line, col); continue; }
-                step(src, pos, line, col);
-                break;
-            }
-            step(src, pos, line, col);
+            advance(lx);
+            return true;
         }
-        t.n = *pos - start;
-        t.type = q == '\'' ? TK_STRING : TK_ID;
-        return t;
+        advance(lx);
     }
-    step(src, pos, line, col);
-    t.n = 1;
-    char d = src[*pos];
+    return false;
+}
+
+/* Consumes the rest of a malformed number (so the error quotes all of it). */
+static int malformed_number(sp_lexer *lx) {
+    while (is_ident_char(peek(lx, 0)) || peek(lx, 0) == '.') advance(lx);
+    lx->err = "Malformed number";
+    return SP_TK_ERROR;
+}
+
+/* Scans a number: 12, 12.5, .5, 12., 1.5E3, 1e-3. Returns the TK_ code or SP_TK_ERROR. */
+static int scan_number(sp_lexer *lx) {
+    int type = TK_INTLIT;
+    while (is_digit(peek(lx, 0))) advance(lx);
+    if (peek(lx, 0) == '.') {
+        type = TK_DECLIT;
+        advance(lx);
+        while (is_digit(peek(lx, 0))) advance(lx);
+    }
+    if (peek(lx, 0) == 'e' || peek(lx, 0) == 'E') {
+        size_t k = 1;
+        if (peek(lx, 1) == '+' || peek(lx, 1) == '-') k = 2;
+        if (!is_digit(peek(lx, k))) return malformed_number(lx);
+        type = TK_FLOATLIT;
+        for (size_t i = 0; i < k; i++) advance(lx);
+        while (is_digit(peek(lx, 0))) advance(lx);
+    }
+    if (is_ident_char(peek(lx, 0)) || peek(lx, 0) == '.') return malformed_number(lx);
+    return type;
+}
+
+/* Operators and punctuation: returns the TK_ code and the length in *n, or 0. */
+static int scan_operator(const sp_lexer *lx, int *n) {
+    unsigned char c = peek(lx, 0), d = peek(lx, 1);
+    *n = 1;
     switch (c) {
-    case '(': t.type = TK_LP; break;
-    case ')': t.type = TK_RP; break;
-    case ',': t.type = TK_COMMA; break;
-    case '.': t.type = TK_DOT; break;
-    case '+': t.type = TK_PLUS; break;
-    case '-': t.type = TK_MINUS; break;
-    case '*': t.type = TK_STAR; break;
-    case '/': t.type = TK_SLASH; break;
-    case '%': t.type = TK_REM; break;
-    case ';': t.type = SP_TOK_SEMI; break; /* statement separator: handled by the driver */
-    case '=': t.type = TK_EQ; if (d == '=') { step(src, pos, line, col); t.n = 2; } break;
+    case '(': return TK_LP;
+    case ')': return TK_RP;
+    case ',': return TK_COMMA;
+    case '.': return TK_DOT;
+    case ';': return TK_SEMI;
+    case '*': return TK_STAR;
+    case '+': return TK_PLUS;
+    case '-': return TK_MINUS;
+    case '/': return TK_SLASH;
+    case '%': return TK_PERCENT;
+    case '=': return TK_EQ;
     case '<':
-        if (d == '>') { t.type = TK_NE; step(src, pos, line, col); t.n = 2; }
-        else if (d == '=') { t.type = TK_LE; step(src, pos, line, col); t.n = 2; }
-        else t.type = TK_LT;
-        break;
+        if (d == '=') { *n = 2; return TK_LE; }
+        if (d == '>') { *n = 2; return TK_NE; }
+        return TK_LT;
     case '>':
-        if (d == '=') { t.type = TK_GE; step(src, pos, line, col); t.n = 2; }
-        else t.type = TK_GT;
-        break;
+        if (d == '=') { *n = 2; return TK_GE; }
+        return TK_GT;
     case '!':
-        if (d == '=') { t.type = TK_NE; step(src, pos, line, col); t.n = 2; break; }
-        sp_error(ctx, t.line, t.col, "Unexpected character '!'");
-        t.type = -1;
-        break;
+        if (d == '=') { *n = 2; return TK_NE; }
+        return 0;
     case '|':
-        if (d == '|') { t.type = TK_CONCAT; step(src, pos, line, col); t.n = 2; break; }
-        sp_error(ctx, t.line, t.col, "Unexpected character '|'");
-        t.type = -1;
-        break;
-    default:
-        if (c < 0x20 || c == 0x7f) sp_error(ctx, t.line, t.col, "Unexpected character 0x%02x", c);
-        else sp_error(ctx, t.line, t.col, "Unexpected character '%c'", c);
-        t.type = -1;
+        if (d == '|') { *n = 2; return TK_PIPE2; }
+        return 0;
+    default: return 0;
     }
-    return t;
+}
+
+/* Message for a byte that starts no token. */
+static const char *bad_char_message(unsigned char c) {
+    if (c == '"') return "Unexpected character '\"' (quote identifiers with backticks, strings with single quotes)";
+    return "Unexpected character";
+}
+
+/* Scans the next token (see sp_token.h). */
+int sp_lex_next(sp_lexer *lx, sp_token *t) {
+    int sl = 0, sc = 0;
+    memset(t, 0, sizeof *t);
+    lx->err = NULL;
+    lx->err_unterminated = false;
+    if (!skip_space(lx, &sl, &sc)) {
+        t->type = SP_TK_ERROR;
+        t->line = sl;
+        t->col = sc;
+        t->z = lx->src + lx->len;
+        t->offset = (int)lx->len;
+        return t->type;
+    }
+    size_t start = lx->pos;
+    t->z = lx->src + start;
+    t->offset = (int)start;
+    t->line = lx->line;
+    t->col = lx->col;
+    unsigned char c = peek(lx, 0);
+    if (lx->pos >= lx->len) {
+        t->type = SP_TK_EOF;
+    } else if (is_ident_start(c)) {
+        while (is_ident_char(peek(lx, 0))) advance(lx);
+        t->type = sp_keyword_code(t->z, (int)(lx->pos - start));
+    } else if (is_digit(c) || (c == '.' && is_digit(peek(lx, 1)))) {
+        t->type = scan_number(lx);
+    } else if (c == '\'') {
+        t->type = TK_STR;
+        if (!scan_quoted(lx, '\'')) {
+            lx->err = "Unterminated string literal";
+            lx->err_unterminated = true;
+            t->type = SP_TK_ERROR;
+        }
+    } else if (c == '`') {
+        t->type = TK_QID;
+        if (!scan_quoted(lx, '`')) {
+            lx->err = "Unterminated quoted identifier";
+            lx->err_unterminated = true;
+            t->type = SP_TK_ERROR;
+        } else if (lx->pos - start == 2) {
+            lx->err = "Empty quoted identifier";
+            t->type = SP_TK_ERROR;
+        }
+    } else {
+        int n = 0;
+        t->type = scan_operator(lx, &n);
+        if (t->type == 0) {
+            lx->err = bad_char_message(c);
+            t->type = SP_TK_ERROR;
+            n = 1;
+        }
+        for (int i = 0; i < n; i++) advance(lx);
+    }
+    t->n = (int)(lx->pos - start);
+    return t->type;
+}
+
+/* Walks the token's bytes to find the line and column just past it. */
+void sp_token_end(const sp_token *t, int *line, int *col) {
+    int l = t->line, c = t->col;
+    for (int i = 0; i < t->n; i++) {
+        if (t->z[i] == '\n') {
+            l++;
+            c = 1;
+        } else {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
 }

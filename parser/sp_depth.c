@@ -1,0 +1,58 @@
+/* sp_depth.c: rejects statements whose expression trees nest deeper than SP_MAX_EXPR_DEPTH.
+ * Parentheses are limited while tokens are fed, but a long chain such as 1+1+1+... builds a
+ * deep tree without any; the planner and sp_expr_to_sql recurse over trees, so the parser
+ * refuses them here. The walk itself stops descending at the limit, so it cannot overflow. */
+#include "sp_build.h"
+
+static bool select_too_deep(sp_ctx *ctx, const sp_select *s, int depth);
+
+/* True (with an error recorded) when e or a node below it lies deeper than the limit. */
+static bool expr_too_deep(sp_ctx *ctx, const sp_expr *e, int depth) {
+    if (!e) return false;
+    if (depth > SP_MAX_EXPR_DEPTH) {
+        sp_ctx_error(ctx, e->line, e->col, "Expression is nested too deeply (more than %d levels)",
+                     SP_MAX_EXPR_DEPTH);
+        return true;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_too_deep(ctx, e->args[i], depth + 1)) return true;
+    return expr_too_deep(ctx, e->filter, depth + 1);
+}
+
+/* Checks every expression of a SELECT block, subqueries in FROM included. */
+static bool select_too_deep(sp_ctx *ctx, const sp_select *s, int depth) {
+    if (!s) return false;
+    if (depth > SP_MAX_EXPR_DEPTH) {
+        sp_ctx_error(ctx, s->line, s->col, "Query is nested too deeply");
+        return true;
+    }
+    for (int i = 0; i < s->nitems; i++)
+        if (expr_too_deep(ctx, s->items[i].expr, 1)) return true;
+    if (s->from && select_too_deep(ctx, s->from->subquery, depth + 1)) return true;
+    if (expr_too_deep(ctx, s->where, 1) || expr_too_deep(ctx, s->having, 1)) return true;
+    for (int i = 0; i < s->ngroup_by; i++)
+        if (expr_too_deep(ctx, s->group_by[i], 1)) return true;
+    for (int i = 0; i < s->norder_by; i++)
+        if (expr_too_deep(ctx, s->order_by[i].expr, 1)) return true;
+    return false;
+}
+
+/* Checks every expression a statement holds (see sp_build.h). */
+int sp_check_depth(sp_ctx *ctx, const sp_stmt *st) {
+    bool bad = false;
+    switch (st->kind) {
+    case SP_S_CREATE_TABLE:
+        for (int i = 0; i < st->create.ncols && !bad; i++) bad = expr_too_deep(ctx, st->create.cols[i].expr, 1);
+        if (!bad) bad = expr_too_deep(ctx, st->create.wm_expr, 1);
+        break;
+    case SP_S_INSERT_SELECT: bad = select_too_deep(ctx, st->insert.select, 1); break;
+    case SP_S_INSERT_VALUES:
+        for (int r = 0; r < st->insert.nrows && !bad; r++)
+            for (int c = 0; c < st->insert.nvalues && !bad; c++) bad = expr_too_deep(ctx, st->insert.rows[r][c], 1);
+        break;
+    case SP_S_SELECT: bad = select_too_deep(ctx, st->select, 1); break;
+    case SP_S_EXPLAIN: return st->explained ? sp_check_depth(ctx, st->explained) : 0;
+    default: break;
+    }
+    return bad ? -1 : 0;
+}
