@@ -1,486 +1,461 @@
-/* pl_bind_expr.c: binds AST expressions to typed pl_expr trees (names, types, casts). */
-#include <ctype.h>
-#include <errno.h>
+/* pl_bind_expr.c: the expression binder: resolves columns, types every node, inserts the
+ * implicit casts the evaluator needs and reports positioned errors. Literals live in
+ * pl_bind_literal.c, function calls in pl_functions.c, the type rules in pl_coerce.c. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "../common/sl_error.h"
-#include "../common/sl_format.h"
-#include "pl_expr.h"
-#include "pl_types.h"
+#include "pl_bind.h"
+#include "pl_functions.h"
 
-typedef struct binder {
-    const pl_scope *scope;
-    sl_arena *a;
-    const char *src;
-    char **err;
-} binder;
-
-static pl_expr *bind(binder *b, const sp_expr *e);
-
-/* Sets the error at e's position (first error wins) and returns NULL. */
-static pl_expr *fail(binder *b, const sp_expr *e, const char *fmt, ...) {
-    if (*b->err) return NULL;
-    char msg[512];
+pl_expr *pl_bind_error(pl_binder *b, const sp_expr *at, const char *fmt, ...) {
+    if (b->failed) return NULL;
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    *b->err = sl_error_at(b->src, e->line, e->col, "%s", msg);
+    *b->err = sl_error_at(b->src, at ? at->line : 0, at ? at->col : 0, "%s", msg);
+    b->failed = true;
     return NULL;
 }
 
-static pl_expr *node(binder *b, int kind, sl_type t, int nargs) {
-    pl_expr *x = sl_arena_calloc(b->a, sizeof *x);
-    x->kind = (uint8_t)kind;
-    x->type = t;
-    x->nargs = nargs;
-    if (nargs) x->args = sl_arena_calloc(b->a, sizeof(pl_expr *) * (size_t)nargs);
-    return x;
+static bool is_temporal(int id) {
+    return id == SL_T_TIMESTAMP || id == SL_T_TIMESTAMP_LTZ || id == SL_T_DATE;
 }
 
-static pl_expr *call(binder *b, int fn, sl_type t, int nargs) {
-    pl_expr *x = node(b, PL_X_CALL, t, nargs);
-    x->fn = (uint8_t)fn;
-    return x;
+/* "Cannot apply 'op' to X and Y" for a binary operator. */
+static pl_expr *type_error2(pl_binder *b, const sp_expr *at, const char *op, sl_type x, sl_type y) {
+    char tx[64], ty[64];
+    return pl_bind_error(b, at, "Cannot apply '%s' to %s and %s", op, pl_tname(x, tx, sizeof tx),
+                         pl_tname(y, ty, sizeof ty));
 }
 
-/* Casts x to t, reporting a failure at e. */
-static pl_expr *coerce(binder *b, const sp_expr *e, pl_expr *x, sl_type t) {
-    char *err = NULL;
-    pl_expr *c = pl_coerce(x, t, b->a, &err);
-    if (!c) {
-        fail(b, e, "%s", err);
-        free(err);
+/* ---- columns ---- */
+
+/* Resolves [qual.]name in the scope (case-insensitive); errors for unknown (with a
+ * suggestion of the closest name) and ambiguous names. */
+static pl_expr *bind_column(pl_binder *b, const sp_expr *e) {
+    const pl_scope *sc = b->scope;
+    int found = -1, count = 0, nqual = 0;
+    for (int i = 0; sc && i < sc->ncols; i++) {
+        const pl_scope_col *c = &sc->cols[i];
+        if (e->qual && (!c->qual || strcasecmp(c->qual, e->qual) != 0)) continue;
+        nqual++;
+        if (c->name && strcasecmp(c->name, e->name) == 0) {
+            if (found < 0) found = i;
+            count++;
+        }
     }
-    return c;
-}
-
-static const char *tname(sl_type t, char *buf) { return sl_type_name(t, buf, 64); }
-
-/* ---- names ---- */
-
-static pl_expr *bind_column(binder *b, const sp_expr *e) {
-    const pl_scope *s = b->scope;
-    int found = -1;
-    for (int i = 0; i < s->ncols; i++) {
-        if (strcasecmp(s->cols[i].name, e->name) != 0) continue;
-        if (e->qual && (!s->cols[i].qual || strcasecmp(s->cols[i].qual, e->qual) != 0)) continue;
-        if (found >= 0) return fail(b, e, "Column '%s' is ambiguous", e->name);
-        found = i;
-    }
+    if (count > 1) return pl_bind_error(b, e, "Column '%s' is ambiguous", e->name);
     if (found < 0) {
-        if (e->qual) {
-            bool qual_known = false;
-            for (int i = 0; i < s->ncols; i++)
-                if (s->cols[i].qual && !strcasecmp(s->cols[i].qual, e->qual)) qual_known = true;
-            if (!qual_known) return fail(b, e, "Unknown table or alias '%s'", e->qual);
-        }
+        if (e->qual && nqual == 0)
+            return pl_bind_error(b, e, "Unknown table or alias '%s' in '%s.%s'", e->qual, e->qual, e->name);
         const char *best = NULL;
-        int bestd = 3;
-        for (int i = 0; i < s->ncols; i++) {
-            int d = sl_edit_distance(e->name, s->cols[i].name);
-            if (d < bestd) { bestd = d; best = s->cols[i].name; }
+        int bd = 1 << 20;
+        for (int i = 0; sc && i < sc->ncols; i++) {
+            const pl_scope_col *c = &sc->cols[i];
+            if (!c->name || (e->qual && (!c->qual || strcasecmp(c->qual, e->qual) != 0))) continue;
+            int d = sl_edit_distance(e->name, c->name);
+            if (d < bd) bd = d, best = c->name;
         }
-        if (best) return fail(b, e, "Unknown column '%s'. Did you mean '%s'?", e->name, best);
-        return fail(b, e, "Unknown column '%s'", e->name);
+        int len = (int)strlen(e->name);
+        if (best && bd <= 2 && bd * 2 <= len)
+            return pl_bind_error(b, e, "Unknown column '%s'. Did you mean '%s'?", e->name, best);
+        return pl_bind_error(b, e, "Unknown column '%s'", e->name);
     }
-    pl_expr *x = node(b, PL_X_COL, s->cols[found].type, 0);
-    x->col = s->cols[found].index;
-    return x;
-}
-
-/* ---- literals ---- */
-
-static pl_expr *bind_literal(binder *b, const sp_expr *e) {
-    pl_expr *x = node(b, PL_X_CONST, sl_type_make(SL_T_NULL), 0);
-    x->value = sl_null();
-    x->type.not_null = true;
-    switch (e->lit) {
-    case SP_LIT_NULL: x->type.not_null = false; return x;
-    case SP_LIT_BOOL: x->type.id = SL_T_BOOLEAN; x->value = sl_int(e->lit_bool); return x;
-    case SP_LIT_INT: {
-        errno = 0;
-        char *end;
-        long long v = strtoll(e->text, &end, 10);
-        if (errno || *end) return fail(b, e, "Integer literal %s is out of range", e->text);
-        x->type = sl_type_make(v >= INT32_MIN && v <= INT32_MAX ? SL_T_INT : SL_T_BIGINT);
-        x->type.not_null = true;
-        x->value = sl_int(v);
-        return x;
-    }
-    case SP_LIT_DECIMAL: {
-        const char *dot = strchr(e->text, '.');
-        int scale = dot ? (int)strlen(dot + 1) : 0;
-        int digits = 0;
-        for (const char *p = e->text; *p; p++) digits += isdigit((unsigned char)*p) != 0;
-        int64_t u;
-        if (scale > 18 || !sl_parse_decimal(e->text, strlen(e->text), scale, &u)) {
-            x->type = sl_type_make(SL_T_DOUBLE); /* too long for DECIMAL(18): approximate */
-            x->value = sl_double(strtod(e->text, NULL));
-        } else {
-            x->type = sl_type_make(SL_T_DECIMAL);
-            x->type.precision = (uint8_t)(digits < scale ? scale : digits > 18 ? 18 : digits);
-            if (x->type.precision == 0) x->type.precision = 1;
-            x->type.scale = (uint8_t)scale;
-            x->value = sl_int(u);
-        }
-        x->type.not_null = true;
-        return x;
-    }
-    case SP_LIT_DOUBLE:
-        x->type = sl_type_make(SL_T_DOUBLE);
-        x->type.not_null = true;
-        x->value = sl_double(strtod(e->text, NULL));
-        return x;
-    case SP_LIT_STRING: {
-        size_t n = strlen(e->text);
-        x->type = sl_type_make(SL_T_STRING);
-        x->type.not_null = true;
-        x->value = sl_str(sl_arena_strndup(b->a, e->text, n), (uint32_t)n);
-        return x;
-    }
-    case SP_LIT_TIMESTAMP: {
-        int64_t us;
-        if (!sl_parse_timestamp(e->text, strlen(e->text), &us)) return fail(b, e, "Invalid TIMESTAMP literal '%s'", e->text);
-        x->type = sl_type_make(SL_T_TIMESTAMP);
-        const char *dot = strchr(e->text, '.');
-        x->type.precision = (uint8_t)(dot ? (strlen(dot + 1) > 9 ? 9 : strlen(dot + 1)) : 0);
-        if (x->type.precision < 3) x->type.precision = 3; /* nothing narrower is ever useful */
-        x->type.not_null = true;
-        x->value = sl_int(us);
-        return x;
-    }
-    case SP_LIT_DATE: {
-        int64_t d;
-        if (!sl_parse_date(e->text, strlen(e->text), &d)) return fail(b, e, "Invalid DATE literal '%s'", e->text);
-        x->type = sl_type_make(SL_T_DATE);
-        x->type.not_null = true;
-        x->value = sl_int(d);
-        return x;
-    }
-    }
-    return fail(b, e, "Unsupported literal");
-}
-
-/* INTERVAL 'n' unit [TO unit] as milliseconds. */
-static pl_expr *bind_interval(binder *b, const sp_expr *e) {
-    if (e->unit == SP_IU_YEAR || e->unit == SP_IU_MONTH)
-        return fail(b, e, "Year-month intervals are not supported yet");
-    static const int64_t ms[] = {0, 0, 0, 86400000LL, 3600000LL, 60000LL, 1000LL};
-    const char *t = e->text;
-    bool neg = false;
-    while (*t == ' ') t++;
-    if (*t == '-') { neg = true; t++; }
-    double total = 0;
-    if (!e->to_unit) {
-        char *end;
-        double v = strtod(t, &end);
-        while (*end == ' ') end++;
-        if (end == t || *end) return fail(b, e, "Invalid interval value '%s'", e->text);
-        total = v * (double)ms[e->unit];
-    } else { /* e.g. '1 02:30:00' DAY TO SECOND: fields from `unit` down to `to_unit` */
-        int u = e->unit;
-        const char *p = t;
-        while (*p && u <= e->to_unit) {
-            char *end;
-            double v = strtod(p, &end);
-            if (end == p) return fail(b, e, "Invalid interval value '%s'", e->text);
-            total += v * (double)ms[u];
-            p = end;
-            if (*p == ' ' || *p == ':') p++;
-            u++;
-        }
-    }
-    pl_expr *x = node(b, PL_X_CONST, sl_type_make(SL_T_INTERVAL), 0);
-    x->type.not_null = true;
-    x->value = sl_int((int64_t)(neg ? -total : total));
+    const pl_scope_col *c = &sc->cols[found];
+    pl_expr *x = pl_new_node(b->a, PL_X_COL, c->type, 0);
+    x->col = c->index;
     return x;
 }
 
 /* ---- operators ---- */
 
-static bool boolish(sl_type t) { return t.id == SL_T_BOOLEAN || t.id == SL_T_NULL; }
-
-static pl_expr *as_bool(binder *b, const sp_expr *e, pl_expr *x, const char *what) {
-    if (!x) return NULL;
-    if (!boolish(x->type)) {
-        char t[64];
-        return fail(b, e, "%s expects a BOOLEAN operand, not %s", what, tname(x->type, t));
+static const char *op_symbol(int op) {
+    switch (op) {
+    case SP_OP_ADD: return "+";
+    case SP_OP_SUB: return "-";
+    case SP_OP_MUL: return "*";
+    case SP_OP_DIV: return "/";
+    case SP_OP_MOD: return "%";
+    case SP_OP_EQ: return "=";
+    case SP_OP_NE: return "<>";
+    case SP_OP_LT: return "<";
+    case SP_OP_LE: return "<=";
+    case SP_OP_GT: return ">";
+    case SP_OP_GE: return ">=";
+    case SP_OP_AND: return "AND";
+    case SP_OP_OR: return "OR";
+    case SP_OP_CONCAT: return "||";
+    default: return "?";
     }
-    return coerce(b, e, x, sl_type_make(SL_T_BOOLEAN));
 }
 
-static const char *op_name(int op) {
-    static const char *n[] = {"", "-", "+", "NOT", "+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=", "AND", "OR", "||"};
-    return op < (int)(sizeof n / sizeof n[0]) ? n[op] : "?";
+pl_expr *pl_want_bool(pl_binder *b, pl_expr *x, const sp_expr *at, const char *op) {
+    if (x->type.id == SL_T_BOOLEAN) return x;
+    if (x->type.id == SL_T_NULL) return pl_cast_node(x, sl_type_make(SL_T_BOOLEAN), false, b->a);
+    char t[64];
+    return pl_bind_error(b, at, "Cannot apply '%s' to %s (BOOLEAN expected)", op, pl_tname(x->type, t, sizeof t));
 }
 
-/* Arithmetic: numeric promotion, or TIMESTAMP/DATE +- INTERVAL. */
-static pl_expr *bind_arith(binder *b, const sp_expr *e, int fn, pl_expr *l, pl_expr *r) {
-    char t1[64], t2[64];
-    sl_type lt = l->type, rt = r->type;
-    if (lt.id == SL_T_NULL) lt = rt.id == SL_T_NULL ? sl_type_make(SL_T_INT) : rt;
-    if (rt.id == SL_T_NULL) rt = lt;
-    bool ltime = lt.id == SL_T_TIMESTAMP || lt.id == SL_T_TIMESTAMP_LTZ || lt.id == SL_T_DATE;
-    if ((fn == PL_F_ADD || fn == PL_F_SUB) && ltime && rt.id == SL_T_INTERVAL) {
-        sl_type res = lt.id == SL_T_DATE ? sl_type_make(SL_T_TIMESTAMP) : lt;
-        pl_expr *x = call(b, fn, res, 2);
-        x->args[0] = coerce(b, e, l, res);
-        x->args[1] = coerce(b, e, r, rt);
-        return x->args[0] && x->args[1] ? x : NULL;
+pl_expr *pl_bind_arith(pl_binder *b, const sp_expr *at, int fn, const char *op, pl_expr *x, pl_expr *y) {
+    int xi = x->type.id, yi = y->type.id;
+    sl_type iv = sl_type_make(SL_T_INTERVAL);
+    bool addsub = fn == PL_F_ADD || fn == PL_F_SUB;
+    /* temporal +/- interval (and interval + temporal), interval +/- interval */
+    if (fn == PL_F_ADD && (xi == SL_T_INTERVAL || xi == SL_T_NULL) && is_temporal(yi)) {
+        pl_expr *t = x;
+        x = y, y = t;
+        xi = x->type.id, yi = y->type.id;
     }
-    if (fn == PL_F_ADD && lt.id == SL_T_INTERVAL && (rt.id == SL_T_TIMESTAMP || rt.id == SL_T_TIMESTAMP_LTZ))
-        return bind_arith(b, e, fn, r, l);
-    if (!sl_type_is_numeric(lt.id) || !sl_type_is_numeric(rt.id))
-        return fail(b, e, "Cannot apply '%s' to arguments of type %s and %s", op_name(e->op), tname(l->type, t1), tname(r->type, t2));
-    sl_type res = pl_numeric_result(lt, rt);
-    pl_expr *x = call(b, fn, res, 2);
-    if (res.id == SL_T_DECIMAL) {
-        /* decimals keep their own scales; the evaluator rescales (integers become DECIMAL(p, 0)) */
-        sl_type dl = lt.id == SL_T_DECIMAL ? lt : pl_numeric_result(lt, (sl_type){SL_T_DECIMAL, 1, 0, false, -1});
-        sl_type dr = rt.id == SL_T_DECIMAL ? rt : pl_numeric_result(rt, (sl_type){SL_T_DECIMAL, 1, 0, false, -1});
-        dl.scale = lt.id == SL_T_DECIMAL ? lt.scale : 0;
-        dr.scale = rt.id == SL_T_DECIMAL ? rt.scale : 0;
-        if (fn == PL_F_MUL) res.scale = (uint8_t)(dl.scale + dr.scale > 18 ? 18 : dl.scale + dr.scale);
-        if (fn == PL_F_DIV) res.scale = (uint8_t)(dl.scale > 6 ? dl.scale : 6);
-        res.precision = 18;
-        x->type = res;
-        x->args[0] = coerce(b, e, l, dl);
-        x->args[1] = coerce(b, e, r, dr);
-    } else {
-        x->args[0] = coerce(b, e, l, res);
-        x->args[1] = coerce(b, e, r, res);
+    if (addsub && (is_temporal(xi) || xi == SL_T_INTERVAL) && (yi == SL_T_INTERVAL || yi == SL_T_NULL)) {
+        if (yi == SL_T_NULL) y = pl_new_const(b->a, iv, sl_null());
+        sl_type rt = x->type;
+        rt.not_null = x->type.not_null && y->type.not_null;
+        pl_expr *c = pl_new_call(b->a, fn, rt, 2);
+        c->args[0] = x;
+        c->args[1] = y;
+        return c;
     }
-    return x->args[0] && x->args[1] ? x : NULL;
-}
-
-/* Coerces all of args[0..n) to one common type; false (with error) if there is none. */
-static bool unify(binder *b, const sp_expr *e, pl_expr **args, int n, sl_type *out, const char *what) {
-    sl_type t = args[0]->type;
-    for (int i = 1; i < n; i++) {
-        sl_type c;
-        if (!pl_common_type(t, args[i]->type, &c)) {
-            char t1[64], t2[64];
-            fail(b, e, "Cannot %s %s and %s", what, tname(t, t1), tname(args[i]->type, t2));
-            return false;
-        }
-        t = c;
+    if (addsub && xi == SL_T_NULL && yi == SL_T_INTERVAL) {
+        x = pl_new_const(b->a, iv, sl_null());
+        return pl_bind_arith(b, at, fn, op, x, y);
     }
-    if (t.id == SL_T_NULL) t = sl_type_make(SL_T_STRING);
-    for (int i = 0; i < n; i++)
-        if (!(args[i] = coerce(b, e, args[i], t))) return false;
-    *out = t;
-    return true;
+    sl_type rt;
+    if (!pl_arith_type(fn, x->type, y->type, &rt)) return type_error2(b, at, op, x->type, y->type);
+    if (rt.id == SL_T_DECIMAL) {
+        sl_type dx = xi == SL_T_NULL ? rt : pl_decimal_of(x->type);
+        sl_type dy = yi == SL_T_NULL ? rt : pl_decimal_of(y->type);
+        x = pl_implicit(b, x, dx, at, op);
+        y = x ? pl_implicit(b, y, dy, at, op) : NULL;
+    } else if (rt.id != SL_T_NULL) {
+        x = pl_implicit(b, x, rt, at, op);
+        y = x ? pl_implicit(b, y, rt, at, op) : NULL;
+    }
+    if (!x || !y) return NULL;
+    pl_expr *c = pl_new_call(b->a, fn, rt, 2);
+    c->args[0] = x;
+    c->args[1] = y;
+    return c;
 }
 
-static pl_expr *bind_compare(binder *b, const sp_expr *e, int fn, pl_expr *l, pl_expr *r) {
-    pl_expr *args[2] = {l, r};
-    sl_type t;
-    if (!unify(b, e, args, 2, &t, "compare")) return NULL;
-    if (t.id == SL_T_INTERVAL) return fail(b, e, "Cannot compare intervals");
-    pl_expr *x = call(b, fn, sl_type_make(SL_T_BOOLEAN), 2);
-    x->args[0] = args[0];
-    x->args[1] = args[1];
-    return x;
+pl_expr *pl_bind_compare(pl_binder *b, const sp_expr *at, int fn, const char *op, pl_expr *x, pl_expr *y) {
+    sl_type ct;
+    if (!pl_common_type(x->type, y->type, PL_CT_COMPARE, &ct)) return type_error2(b, at, op, x->type, y->type);
+    x = pl_to_class(b, x, ct, at, op);
+    y = x ? pl_to_class(b, y, ct, at, op) : NULL;
+    if (!x || !y) return NULL;
+    sl_type bt = sl_type_make(SL_T_BOOLEAN);
+    bt.not_null = x->type.not_null && y->type.not_null;
+    pl_expr *c = pl_new_call(b->a, fn, bt, 2);
+    c->args[0] = x;
+    c->args[1] = y;
+    return c;
 }
 
-static pl_expr *bind_binary(binder *b, const sp_expr *e) {
-    pl_expr *l = bind(b, e->args[0]);
-    pl_expr *r = l ? bind(b, e->args[1]) : NULL;
-    if (!l || !r) return NULL;
+/* Appends the operands of an n-ary AND/OR/CONCAT, flattening nested nodes of the same kind. */
+static void flatten(pl_expr *x, int kind, int fn, pl_expr **out, int *n, int cap) {
+    bool same = x->kind == kind && (kind != PL_X_CALL || (x->fn == fn && x->flag == 1));
+    if (same) {
+        for (int i = 0; i < x->nargs; i++) flatten(x->args[i], kind, fn, out, n, cap);
+    } else if (*n < cap) {
+        out[(*n)++] = x;
+    }
+}
+
+/* Number of leaves flatten() would produce. */
+static int flat_count(const pl_expr *x, int kind, int fn) {
+    bool same = x->kind == kind && (kind != PL_X_CALL || (x->fn == fn && x->flag == 1));
+    if (!same) return 1;
+    int n = 0;
+    for (int i = 0; i < x->nargs; i++) n += flat_count(x->args[i], kind, fn);
+    return n;
+}
+
+/* Builds an n-ary node of `kind` over x and y, flattened. */
+static pl_expr *nary(pl_binder *b, int kind, int fn, sl_type t, pl_expr *x, pl_expr *y) {
+    int cap = flat_count(x, kind, fn) + flat_count(y, kind, fn);
+    pl_expr *e = kind == PL_X_CALL ? pl_new_call(b->a, fn, t, cap) : pl_new_node(b->a, kind, t, cap);
+    int n = 0;
+    flatten(x, kind, fn, e->args, &n, cap);
+    flatten(y, kind, fn, e->args, &n, cap);
+    e->type.not_null = true;
+    for (int i = 0; i < n; i++) e->type.not_null &= e->args[i]->type.not_null;
+    return e;
+}
+
+/* Operand of || : any type, converted to STRING. */
+static pl_expr *want_string(pl_binder *b, pl_expr *x, const sp_expr *at, const char *op) {
+    return pl_implicit(b, x, sl_type_make(SL_T_STRING), at, op);
+}
+
+static pl_expr *bind_binary(pl_binder *b, const sp_expr *e) {
+    pl_expr *x = pl_bind_node(b, e->args[0]);
+    pl_expr *y = x ? pl_bind_node(b, e->args[1]) : NULL;
+    if (!y) return NULL;
+    const char *op = op_symbol(e->op);
     switch (e->op) {
     case SP_OP_AND:
     case SP_OP_OR: {
-        pl_expr *x = node(b, e->op == SP_OP_AND ? PL_X_AND : PL_X_OR, sl_type_make(SL_T_BOOLEAN), 2);
-        x->args[0] = as_bool(b, e->args[0], l, op_name(e->op));
-        x->args[1] = as_bool(b, e->args[1], r, op_name(e->op));
-        return x->args[0] && x->args[1] ? x : NULL;
+        if (x->type.id != SL_T_BOOLEAN && x->type.id != SL_T_NULL) return type_error2(b, e, op, x->type, y->type);
+        if (y->type.id != SL_T_BOOLEAN && y->type.id != SL_T_NULL) return type_error2(b, e, op, x->type, y->type);
+        x = pl_want_bool(b, x, e->args[0], op);
+        y = pl_want_bool(b, y, e->args[1], op);
+        int kind = e->op == SP_OP_AND ? PL_X_AND : PL_X_OR;
+        return nary(b, kind, 0, sl_type_make(SL_T_BOOLEAN), x, y);
     }
-    case SP_OP_ADD: return bind_arith(b, e, PL_F_ADD, l, r);
-    case SP_OP_SUB: return bind_arith(b, e, PL_F_SUB, l, r);
-    case SP_OP_MUL: return bind_arith(b, e, PL_F_MUL, l, r);
-    case SP_OP_DIV: return bind_arith(b, e, PL_F_DIV, l, r);
-    case SP_OP_MOD: return bind_arith(b, e, PL_F_MOD, l, r);
-    case SP_OP_EQ: return bind_compare(b, e, PL_F_EQ, l, r);
-    case SP_OP_NE: return bind_compare(b, e, PL_F_NE, l, r);
-    case SP_OP_LT: return bind_compare(b, e, PL_F_LT, l, r);
-    case SP_OP_LE: return bind_compare(b, e, PL_F_LE, l, r);
-    case SP_OP_GT: return bind_compare(b, e, PL_F_GT, l, r);
-    case SP_OP_GE: return bind_compare(b, e, PL_F_GE, l, r);
     case SP_OP_CONCAT: {
-        pl_expr *x = call(b, PL_F_CONCAT, sl_type_make(SL_T_STRING), 2);
-        x->args[0] = coerce(b, e, l, sl_type_make(SL_T_STRING));
-        x->args[1] = coerce(b, e, r, sl_type_make(SL_T_STRING));
-        return x->args[0] && x->args[1] ? x : NULL;
-    }
-    }
-    return fail(b, e, "Unsupported operator");
-}
-
-static pl_expr *bind_unary(binder *b, const sp_expr *e) {
-    pl_expr *x = bind(b, e->args[0]);
-    if (!x) return NULL;
-    if (e->op == SP_OP_NOT) {
-        pl_expr *n = node(b, PL_X_NOT, sl_type_make(SL_T_BOOLEAN), 1);
-        n->args[0] = as_bool(b, e, x, "NOT");
-        return n->args[0] ? n : NULL;
-    }
-    if (x->type.id == SL_T_NULL) x = coerce(b, e, x, sl_type_make(SL_T_INT));
-    if (!sl_type_is_numeric(x->type.id) && x->type.id != SL_T_INTERVAL) {
-        char t[64];
-        return fail(b, e, "Cannot apply unary '%s' to %s", op_name(e->op), tname(x->type, t));
-    }
-    if (e->op == SP_OP_PLUS) return x;
-    if (x->kind == PL_X_CONST && !x->value.null) { /* fold -literal */
-        pl_expr *c = node(b, PL_X_CONST, x->type, 0);
-        c->value = x->value;
-        if (x->type.id == SL_T_DOUBLE || x->type.id == SL_T_FLOAT) c->value.d = -x->value.d;
-        else c->value.i = (int64_t)(0 - (uint64_t)x->value.i);
+        x = want_string(b, x, e->args[0], op);
+        y = x ? want_string(b, y, e->args[1], op) : NULL;
+        if (!y) return NULL;
+        pl_expr *c = nary(b, PL_X_CALL, PL_F_CONCAT, sl_type_make(SL_T_STRING), x, y);
+        c->flag = 1; /* operator form, for EXPLAIN */
         return c;
     }
-    pl_expr *n = call(b, PL_F_NEG, x->type, 1);
+    case SP_OP_EQ: return pl_bind_compare(b, e, PL_F_EQ, op, x, y);
+    case SP_OP_NE: return pl_bind_compare(b, e, PL_F_NE, op, x, y);
+    case SP_OP_LT: return pl_bind_compare(b, e, PL_F_LT, op, x, y);
+    case SP_OP_LE: return pl_bind_compare(b, e, PL_F_LE, op, x, y);
+    case SP_OP_GT: return pl_bind_compare(b, e, PL_F_GT, op, x, y);
+    case SP_OP_GE: return pl_bind_compare(b, e, PL_F_GE, op, x, y);
+    case SP_OP_ADD: return pl_bind_arith(b, e, PL_F_ADD, op, x, y);
+    case SP_OP_SUB: return pl_bind_arith(b, e, PL_F_SUB, op, x, y);
+    case SP_OP_MUL: return pl_bind_arith(b, e, PL_F_MUL, op, x, y);
+    case SP_OP_DIV: return pl_bind_arith(b, e, PL_F_DIV, op, x, y);
+    case SP_OP_MOD: return pl_bind_arith(b, e, PL_F_MOD, op, x, y);
+    default: return pl_bind_error(b, e, "Unsupported operator");
+    }
+}
+
+/* Negation of a constant, folded so that "-5" is a literal (wraps like Java for integers). */
+static pl_expr *fold_neg(pl_binder *b, pl_expr *x) {
+    sl_value v = x->value;
+    switch (x->type.id) {
+    case SL_T_INT: v.i = (int32_t)(0u - (uint32_t)(uint64_t)v.i); break;
+    case SL_T_BIGINT:
+    case SL_T_DECIMAL:
+    case SL_T_INTERVAL: v.i = (int64_t)(0 - (uint64_t)v.i); break;
+    case SL_T_FLOAT:
+    case SL_T_DOUBLE: v.d = -v.d; break;
+    default: break;
+    }
+    return pl_new_const(b->a, x->type, v);
+}
+
+static pl_expr *bind_unary(pl_binder *b, const sp_expr *e) {
+    const sp_expr *a = e->args[0];
+    if (e->op == SP_OP_NEG && a->kind == SP_E_LITERAL && a->lit == SP_LIT_INT && a->text) {
+        /* -2147483648 is an INT and -9223372036854775808 a BIGINT, as written */
+        bool i32 = strcmp(a->text, "2147483648") == 0, i64 = strcmp(a->text, "9223372036854775808") == 0;
+        if (i32 || i64) {
+            sl_type t = sl_type_make(i32 ? SL_T_INT : SL_T_BIGINT);
+            t.not_null = true;
+            return pl_new_const(b->a, t, sl_int(i32 ? INT32_MIN : INT64_MIN));
+        }
+    }
+    pl_expr *x = pl_bind_node(b, a);
+    if (!x) return NULL;
+    if (e->op == SP_OP_NOT) {
+        x = pl_want_bool(b, x, e->args[0], "NOT");
+        if (!x) return NULL;
+        pl_expr *n = pl_new_node(b->a, PL_X_NOT, x->type, 1);
+        n->args[0] = x;
+        return n;
+    }
+    int id = x->type.id;
+    if (!sl_type_is_numeric((sl_type_id)id) && id != SL_T_INTERVAL && id != SL_T_NULL) {
+        char t[64];
+        return pl_bind_error(b, e, "Cannot apply '%s' to %s", e->op == SP_OP_NEG ? "-" : "+",
+                             pl_tname(x->type, t, sizeof t));
+    }
+    if (e->op == SP_OP_PLUS) return x;
+    if (x->kind == PL_X_CONST) return x->value.null ? x : fold_neg(b, x);
+    pl_expr *n = pl_new_call(b->a, PL_F_NEG, x->type, 1);
     n->args[0] = x;
     return n;
 }
 
-/* ---- other expression kinds ---- */
+/* ---- predicates ---- */
 
-static pl_expr *bind_case(binder *b, const sp_expr *e) {
-    int npairs = (e->nargs - 2) / 2;
-    bool has_else = e->args[e->nargs - 1] != NULL;
-    pl_expr *operand = e->args[0] ? bind(b, e->args[0]) : NULL;
-    if (e->args[0] && !operand) return NULL;
-    pl_expr *x = node(b, PL_X_CASE, sl_type_make(SL_T_NULL), npairs * 2 + (has_else ? 1 : 0));
-    x->flag = has_else;
-    pl_expr **vals = sl_arena_calloc(b->a, sizeof(pl_expr *) * (size_t)(npairs + 1));
-    int nv = 0;
-    for (int i = 0; i < npairs; i++) {
-        const sp_expr *w = e->args[1 + 2 * i];
-        pl_expr *cond = bind(b, w);
-        if (!cond) return NULL;
-        if (operand) cond = bind_compare(b, w, PL_F_EQ, operand, cond);
-        else cond = as_bool(b, w, cond, "WHEN");
-        if (!cond) return NULL;
-        x->args[2 * i] = cond;
-        if (!(vals[nv++] = bind(b, e->args[2 + 2 * i]))) return NULL;
+static pl_expr *bind_is(pl_binder *b, const sp_expr *e) {
+    pl_expr *x = pl_bind_node(b, e->args[0]);
+    if (!x) return NULL;
+    sl_type bt = sl_type_make(SL_T_BOOLEAN);
+    bt.not_null = true;
+    pl_expr *n;
+    if (e->kind == SP_E_IS_NULL) {
+        n = pl_new_node(b->a, PL_X_IS_NULL, bt, 1);
+    } else {
+        x = pl_want_bool(b, x, e->args[0], e->lit_bool ? "IS TRUE" : "IS FALSE");
+        if (!x) return NULL;
+        n = pl_new_node(b->a, PL_X_IS_BOOL, bt, 1);
+        n->value = sl_int(e->lit_bool ? 1 : 0);
     }
-    if (has_else && !(vals[nv++] = bind(b, e->args[e->nargs - 1]))) return NULL;
-    sl_type t;
-    if (!unify(b, e, vals, nv, &t, "unify CASE results of types")) return NULL;
-    for (int i = 0; i < npairs; i++) x->args[2 * i + 1] = vals[i];
-    if (has_else) x->args[npairs * 2] = vals[npairs];
-    x->type = t;
-    x->type.not_null = false;
-    return x;
+    n->negated = e->negated;
+    n->args[0] = x;
+    return n;
 }
 
-static pl_expr *bind_cast(binder *b, const sp_expr *e) {
-    pl_expr *a = bind(b, e->args[0]);
-    if (!a) return NULL;
-    if (!pl_castable(a->type, e->cast_type)) {
-        char t1[64], t2[64];
-        return fail(b, e, "Cannot cast %s to %s", tname(a->type, t1), tname(e->cast_type, t2));
+/* Describes the types of args as "A, B and C" for messages. */
+static void describe_types(char *out, size_t n, pl_expr **args, int nargs) {
+    size_t len = 0;
+    out[0] = 0;
+    for (int i = 0; i < nargs && len + 1 < n; i++) {
+        char t[64];
+        const char *sep = i == 0 ? "" : i == nargs - 1 ? " and " : ", ";
+        int k = snprintf(out + len, n - len, "%s%s", sep, pl_tname(args[i]->type, t, sizeof t));
+        if (k < 0) break;
+        len += (size_t)k;
     }
-    pl_expr *x = node(b, PL_X_CAST, e->cast_type, 1);
-    x->type.not_null = false;
-    x->flag = e->try_cast;
-    x->args[0] = a;
-    return x;
 }
 
-/* BETWEEN, IN: all operands in one common type. */
-static pl_expr *bind_list_pred(binder *b, const sp_expr *e, int kind) {
-    pl_expr *x = node(b, kind, sl_type_make(SL_T_BOOLEAN), e->nargs);
-    x->negated = e->negated;
+/* x [NOT] BETWEEN lo AND hi and x [NOT] IN (...): every operand in one comparison class. */
+static pl_expr *bind_between_in(pl_binder *b, const sp_expr *e) {
+    bool in = e->kind == SP_E_IN;
+    const char *op = in ? "IN" : "BETWEEN";
+    pl_expr *n = pl_new_node(b->a, in ? PL_X_IN : PL_X_BETWEEN, sl_type_make(SL_T_BOOLEAN), e->nargs);
+    n->negated = e->negated;
     for (int i = 0; i < e->nargs; i++)
-        if (!(x->args[i] = bind(b, e->args[i]))) return NULL;
-    sl_type t;
-    if (!unify(b, e, x->args, x->nargs, &t, "compare")) return NULL;
-    return x;
-}
-
-static pl_expr *bind_like(binder *b, const sp_expr *e) {
-    pl_expr *x = node(b, PL_X_LIKE, sl_type_make(SL_T_BOOLEAN), e->nargs);
-    x->negated = e->negated;
-    for (int i = 0; i < e->nargs; i++) {
-        pl_expr *a = bind(b, e->args[i]);
-        if (!a) return NULL;
-        if (a->type.id != SL_T_STRING && a->type.id != SL_T_NULL) {
-            char t[64];
-            return fail(b, e->args[i], "LIKE expects STRING operands, not %s", tname(a->type, t));
+        if (!(n->args[i] = pl_bind_node(b, e->args[i]))) return NULL;
+    sl_type ct = n->args[0]->type;
+    for (int i = 1; i < e->nargs; i++) {
+        if (!pl_common_type(ct, n->args[i]->type, PL_CT_COMPARE, &ct)) {
+            char d[256];
+            describe_types(d, sizeof d, n->args, e->nargs);
+            return pl_bind_error(b, in ? e->args[i] : e, "Cannot apply '%s' to %s", op, d);
         }
-        if (!(x->args[i] = coerce(b, e, a, sl_type_make(SL_T_STRING)))) return NULL;
     }
-    return x;
+    bool nn = true;
+    for (int i = 0; i < e->nargs; i++) {
+        if (!(n->args[i] = pl_to_class(b, n->args[i], ct, e->args[i], op))) return NULL;
+        nn &= n->args[i]->type.not_null;
+    }
+    n->type.not_null = nn;
+    return n;
 }
 
-static pl_expr *bind(binder *b, const sp_expr *e) {
-    if (*b->err) return NULL;
+/* s [NOT] LIKE pattern [ESCAPE esc]: STRING operands; a constant escape must be one
+ * character. */
+static pl_expr *bind_like(pl_binder *b, const sp_expr *e) {
+    pl_expr *n = pl_new_node(b->a, PL_X_LIKE, sl_type_make(SL_T_BOOLEAN), e->nargs);
+    n->negated = e->negated;
+    for (int i = 0; i < e->nargs; i++)
+        if (!(n->args[i] = pl_bind_node(b, e->args[i]))) return NULL;
+    bool nn = true;
+    for (int i = 0; i < e->nargs; i++) {
+        pl_expr *x = n->args[i];
+        if (x->type.id == SL_T_NULL) x = n->args[i] = pl_cast_node(x, sl_type_make(SL_T_STRING), false, b->a);
+        if (x->type.id != SL_T_STRING) {
+            char d[256];
+            describe_types(d, sizeof d, n->args, e->nargs);
+            return pl_bind_error(b, e->args[i], "Cannot apply 'LIKE' to %s", d);
+        }
+        nn &= x->type.not_null;
+    }
+    if (e->nargs > 2 && n->args[2]->kind == PL_X_CONST && !n->args[2]->value.null) {
+        sl_value v = n->args[2]->value;
+        int cps = 0;
+        for (uint32_t i = 0; i < v.s.len; i++) cps += ((unsigned char)v.s.ptr[i] & 0xC0) != 0x80;
+        if (cps != 1)
+            return pl_bind_error(b, e->args[2], "Invalid escape character '%.*s'", (int)v.s.len, v.s.ptr);
+    }
+    n->type.not_null = nn;
+    return n;
+}
+
+/* ---- CAST, CASE ---- */
+
+static pl_expr *bind_cast(pl_binder *b, const sp_expr *e) {
+    pl_expr *x = pl_bind_node(b, e->args[0]);
+    if (!x) return NULL;
+    sl_type to = e->cast_type;
+    to.not_null = false;
+    char f[64], t[64];
+    if (to.id == SL_T_DECIMAL && (to.precision > 18 || to.precision < 1 || to.scale > to.precision))
+        return pl_bind_error(b, e, "%s is not supported (DECIMAL precision is at most 18)", pl_tname(to, t, sizeof t));
+    if ((to.id == SL_T_TIMESTAMP || to.id == SL_T_TIMESTAMP_LTZ) && to.precision > 9)
+        return pl_bind_error(b, e, "%s is not supported (precision is at most 9)", pl_tname(to, t, sizeof t));
+    if (to.id == SL_T_NULL || !pl_cast_allowed(x->type, to))
+        return pl_bind_error(b, e, "Cannot cast %s to %s", pl_tname(x->type, f, sizeof f), pl_tname(to, t, sizeof t));
+    sl_type xt = x->type;
+    xt.not_null = false;
+    if (memcmp(&xt, &to, sizeof to) == 0) return x;
+    return pl_cast_node(x, to, e->try_cast, b->a);
+}
+
+/* CASE: a simple CASE (with an operand) becomes a searched one comparing a copy of the
+ * operand with each WHEN value; the THEN/ELSE values are cast to their common type. */
+static pl_expr *bind_case(pl_binder *b, const sp_expr *e) {
+    if (e->nargs < 4) return pl_bind_error(b, e, "CASE needs at least one WHEN");
+    int k = (e->nargs - 2) / 2;
+    bool has_else = e->args[e->nargs - 1] != NULL;
+    pl_expr *operand = NULL;
+    if (e->args[0] && !(operand = pl_bind_node(b, e->args[0]))) return NULL;
+    pl_expr *n = pl_new_node(b->a, PL_X_CASE, sl_type_make(SL_T_NULL), 2 * k + (has_else ? 1 : 0));
+    n->flag = has_else;
+    for (int i = 0; i < k; i++) {
+        const sp_expr *w = e->args[1 + 2 * i], *t = e->args[2 + 2 * i];
+        pl_expr *c = pl_bind_node(b, w);
+        if (!c) return NULL;
+        if (operand) c = pl_bind_compare(b, w, PL_F_EQ, "=", i ? pl_copy_tree(operand, b->a) : operand, c);
+        else c = pl_want_bool(b, c, w, "WHEN");
+        if (!c) return NULL;
+        n->args[2 * i] = c;
+        if (!(n->args[2 * i + 1] = pl_bind_node(b, t))) return NULL;
+    }
+    if (has_else && !(n->args[2 * k] = pl_bind_node(b, e->args[e->nargs - 1]))) return NULL;
+    /* result type: common type of the THEN values and ELSE (at n->args[1], [3], ..., [2k]) */
+    int nv = k + (has_else ? 1 : 0);
+    sl_type rt = sl_type_make(SL_T_NULL);
+    for (int j = 0; j < nv; j++) {
+        int i = j < k ? 2 * j + 1 : 2 * k;
+        const sp_expr *at = j < k ? e->args[2 + 2 * j] : e->args[e->nargs - 1];
+        sl_type vt = n->args[i]->type;
+        if (j == 0) rt = vt;
+        else if (!pl_common_type(rt, vt, PL_CT_VALUE, &rt)) {
+            char x[64], y[64];
+            return pl_bind_error(b, at, "Cannot mix %s and %s in CASE", pl_tname(rt, x, sizeof x),
+                                 pl_tname(vt, y, sizeof y));
+        }
+    }
+    bool nn = has_else;
+    for (int j = 0; j < nv; j++) {
+        int i = j < k ? 2 * j + 1 : 2 * k;
+        const sp_expr *at = j < k ? e->args[2 + 2 * j] : e->args[e->nargs - 1];
+        if (rt.id != SL_T_NULL && !(n->args[i] = pl_implicit(b, n->args[i], rt, at, "CASE"))) return NULL;
+        nn &= n->args[i]->type.not_null;
+    }
+    rt.not_null = nn;
+    n->type = rt;
+    return n;
+}
+
+pl_expr *pl_bind_node(pl_binder *b, const sp_expr *e) {
+    if (!e) return pl_bind_error(b, NULL, "Missing expression");
     switch (e->kind) {
-    case SP_E_LITERAL: return bind_literal(b, e);
+    case SP_E_LITERAL: return pl_bind_literal(b, e);
     case SP_E_COLUMN: return bind_column(b, e);
-    case SP_E_STAR: return fail(b, e, "'*' is not allowed here");
+    case SP_E_STAR: return pl_bind_error(b, e, "'*' is not allowed here");
     case SP_E_UNARY: return bind_unary(b, e);
     case SP_E_BINARY: return bind_binary(b, e);
-    case SP_E_FUNC: {
-        pl_expr **args = sl_arena_calloc(b->a, sizeof(pl_expr *) * (size_t)(e->nargs + 1));
-        if (pl_is_aggregate(e->name))
-            return fail(b, e, "Aggregate function %s is not supported here yet", e->name);
-        for (int i = 0; i < e->nargs; i++)
-            if (!(args[i] = bind(b, e->args[i]))) return NULL;
-        char *err = NULL;
-        pl_expr *x = pl_bind_function(e->name, args, e->nargs, b->a, &err);
-        if (!x) {
-            fail(b, e, "%s", err);
-            free(err);
-        }
-        return x;
-    }
-    case SP_E_TRIM: {
-        pl_expr *args[2];
-        if (!(args[0] = bind(b, e->args[0]))) return NULL;
-        int n = 1;
-        if (e->args[1] && !(args[n++] = bind(b, e->args[1]))) return NULL;
-        char *err = NULL;
-        pl_expr *x = pl_bind_function("TRIM", args, n, b->a, &err);
-        if (!x) {
-            fail(b, e, "%s", err);
-            free(err);
-            return NULL;
-        }
-        x->flag = e->trim_mode;
-        return x;
-    }
+    case SP_E_FUNC:
+    case SP_E_TRIM: return pl_bind_func(b, e);
     case SP_E_CASE: return bind_case(b, e);
     case SP_E_CAST: return bind_cast(b, e);
-    case SP_E_IS_NULL: {
-        pl_expr *x = node(b, PL_X_IS_NULL, sl_type_make(SL_T_BOOLEAN), 1);
-        x->negated = e->negated;
-        x->type.not_null = true;
-        return (x->args[0] = bind(b, e->args[0])) ? x : NULL;
-    }
-    case SP_E_IS_BOOL: {
-        pl_expr *x = node(b, PL_X_IS_BOOL, sl_type_make(SL_T_BOOLEAN), 1);
-        x->negated = e->negated;
-        x->value = sl_int(e->lit_bool);
-        x->type.not_null = true;
-        x->args[0] = as_bool(b, e, bind(b, e->args[0]), "IS TRUE/FALSE");
-        return x->args[0] ? x : NULL;
-    }
-    case SP_E_BETWEEN: return bind_list_pred(b, e, PL_X_BETWEEN);
-    case SP_E_IN: return bind_list_pred(b, e, PL_X_IN);
+    case SP_E_IS_NULL:
+    case SP_E_IS_BOOL: return bind_is(b, e);
+    case SP_E_BETWEEN:
+    case SP_E_IN: return bind_between_in(b, e);
     case SP_E_LIKE: return bind_like(b, e);
-    case SP_E_INTERVAL: return bind_interval(b, e);
+    case SP_E_INTERVAL: return pl_bind_interval(b, e);
+    default: return pl_bind_error(b, e, "Unsupported expression");
     }
-    return fail(b, e, "Unsupported expression");
 }
 
 pl_expr *pl_bind_expr(const sp_expr *e, const pl_scope *scope, sl_arena *arena, const char *src, char **err) {
-    *err = NULL;
-    binder b = {scope, arena, src, err};
-    pl_expr *x = bind(&b, e);
-    return *err ? NULL : x;
+    pl_binder b = {scope, arena, src, err, false};
+    pl_expr *x = pl_bind_node(&b, e);
+    return b.failed ? NULL : x;
 }

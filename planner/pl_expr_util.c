@@ -1,144 +1,62 @@
-/* pl_expr_util.c: walks over bound expressions: EXPLAIN text, columns read, remapping. */
+/* pl_expr_util.c: small helpers over bound expressions: constructors, deep copy, the columns
+ * an expression reads, column remapping, constant detection. */
 #include <string.h>
-#include "../common/sl_buf.h"
-#include "../common/sl_format.h"
-#include "pl_expr.h"
-#include "pl_types.h"
+#include "pl_bind.h"
 
-static const char *infix(int fn) {
-    switch (fn) {
-    case PL_F_ADD: return " + ";
-    case PL_F_SUB: return " - ";
-    case PL_F_MUL: return " * ";
-    case PL_F_DIV: return " / ";
-    case PL_F_EQ: return " = ";
-    case PL_F_NE: return " <> ";
-    case PL_F_LT: return " < ";
-    case PL_F_LE: return " <= ";
-    case PL_F_GT: return " > ";
-    case PL_F_GE: return " >= ";
-    }
-    return NULL;
+pl_expr *pl_new_node(sl_arena *a, int kind, sl_type t, int nargs) {
+    pl_expr *e = sl_arena_calloc(a, sizeof *e);
+    e->kind = (uint8_t)kind;
+    e->type = t;
+    e->nargs = nargs;
+    e->args = nargs ? sl_arena_calloc(a, sizeof(pl_expr *) * (size_t)nargs) : NULL;
+    return e;
 }
 
-/* A constant as an SQL literal. */
-static void const_text(sl_buf *out, const pl_expr *e) {
-    if (e->value.null) { sl_buf_puts(out, "null"); return; }
-    switch (e->type.id) {
-    case SL_T_STRING:
-        sl_buf_putc(out, '\'');
-        for (uint32_t i = 0; i < e->value.s.len; i++) {
-            if (e->value.s.ptr[i] == '\'') sl_buf_putc(out, '\'');
-            sl_buf_putc(out, e->value.s.ptr[i]);
-        }
-        sl_buf_putc(out, '\'');
-        break;
-    case SL_T_BOOLEAN: sl_buf_puts(out, e->value.i ? "true" : "false"); break;
-    case SL_T_TIMESTAMP: case SL_T_TIMESTAMP_LTZ: case SL_T_DATE:
-        sl_buf_putc(out, '\'');
-        sl_format_value(out, e->type, e->value);
-        sl_buf_putc(out, '\'');
-        break;
-    case SL_T_INTERVAL: sl_buf_printf(out, "%lld:INTERVAL", (long long)e->value.i); break;
-    default: sl_format_value(out, e->type, e->value);
-    }
+pl_expr *pl_new_call(sl_arena *a, int fn, sl_type t, int nargs) {
+    pl_expr *e = pl_new_node(a, PL_X_CALL, t, nargs);
+    e->fn = (uint8_t)fn;
+    return e;
 }
 
-static void list(sl_buf *out, const pl_expr *e, int from, const char *const *names) {
-    for (int i = from; i < e->nargs; i++) {
-        if (i > from) sl_buf_puts(out, ", ");
-        pl_expr_to_text(out, e->args[i], names);
-    }
+pl_expr *pl_new_const(sl_arena *a, sl_type t, sl_value v) {
+    pl_expr *e = pl_new_node(a, PL_X_CONST, t, 0);
+    e->value = v;
+    return e;
 }
 
-void pl_expr_to_text(sl_buf *out, const pl_expr *e, const char *const *names) {
-    char tn[64];
-    switch (e->kind) {
-    case PL_X_CONST: const_text(out, e); return;
-    case PL_X_COL:
-        if (names && names[e->col]) sl_buf_puts(out, names[e->col]);
-        else sl_buf_printf(out, "$%d", e->col);
-        return;
-    case PL_X_CALL: {
-        const char *op = infix(e->fn);
-        if (op && e->nargs == 2) {
-            sl_buf_putc(out, '(');
-            pl_expr_to_text(out, e->args[0], names);
-            sl_buf_puts(out, op);
-            pl_expr_to_text(out, e->args[1], names);
-            sl_buf_putc(out, ')');
-            return;
-        }
-        if (e->fn == PL_F_NEG) { sl_buf_puts(out, "-"); pl_expr_to_text(out, e->args[0], names); return; }
-        if (e->fn == PL_F_MOD) sl_buf_puts(out, "MOD(");
-        else if (e->fn == PL_F_CONCAT) sl_buf_puts(out, "CONCAT(");
-        else sl_buf_printf(out, "%s(", pl_func_name(e->fn));
-        list(out, e, 0, names);
-        sl_buf_putc(out, ')');
-        return;
+/* Deep copy, so that a subtree used twice (simple CASE operand) is never shared: remapping
+ * rewrites column indexes in place and must see each node once. */
+pl_expr *pl_copy_tree(const pl_expr *e, sl_arena *a) {
+    pl_expr *c = sl_arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (e->nargs) {
+        c->args = sl_arena_alloc(a, sizeof(pl_expr *) * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++) c->args[i] = e->args[i] ? pl_copy_tree(e->args[i], a) : NULL;
     }
-    case PL_X_AND:
-    case PL_X_OR:
-        sl_buf_putc(out, '(');
-        for (int i = 0; i < e->nargs; i++) {
-            if (i) sl_buf_puts(out, e->kind == PL_X_AND ? " AND " : " OR ");
-            pl_expr_to_text(out, e->args[i], names);
-        }
-        sl_buf_putc(out, ')');
-        return;
-    case PL_X_NOT: sl_buf_puts(out, "NOT("); pl_expr_to_text(out, e->args[0], names); sl_buf_putc(out, ')'); return;
-    case PL_X_IS_NULL:
-        pl_expr_to_text(out, e->args[0], names);
-        sl_buf_puts(out, e->negated ? " IS NOT NULL" : " IS NULL");
-        return;
-    case PL_X_IS_BOOL:
-        pl_expr_to_text(out, e->args[0], names);
-        sl_buf_printf(out, " IS %s%s", e->negated ? "NOT " : "", e->value.i ? "TRUE" : "FALSE");
-        return;
-    case PL_X_CASE:
-        sl_buf_puts(out, "CASE(");
-        list(out, e, 0, names);
-        sl_buf_putc(out, ')');
-        return;
-    case PL_X_CAST:
-        sl_buf_puts(out, e->flag ? "TRY_CAST(" : "CAST(");
-        pl_expr_to_text(out, e->args[0], names);
-        sl_buf_printf(out, " AS %s)", sl_type_name(e->type, tn, sizeof tn));
-        return;
-    case PL_X_IN:
-        pl_expr_to_text(out, e->args[0], names);
-        sl_buf_puts(out, e->negated ? " NOT IN (" : " IN (");
-        list(out, e, 1, names);
-        sl_buf_putc(out, ')');
-        return;
-    case PL_X_LIKE:
-        pl_expr_to_text(out, e->args[0], names);
-        sl_buf_puts(out, e->negated ? " NOT LIKE " : " LIKE ");
-        pl_expr_to_text(out, e->args[1], names);
-        return;
-    case PL_X_BETWEEN:
-        pl_expr_to_text(out, e->args[0], names);
-        sl_buf_puts(out, e->negated ? " NOT BETWEEN " : " BETWEEN ");
-        pl_expr_to_text(out, e->args[1], names);
-        sl_buf_puts(out, " AND ");
-        pl_expr_to_text(out, e->args[2], names);
-        return;
-    }
+    return c;
 }
 
 void pl_expr_columns(const pl_expr *e, bool *used) {
     if (!e) return;
-    if (e->kind == PL_X_COL) used[e->col] = true;
+    if (e->kind == PL_X_COL) {
+        used[e->col] = true;
+        return;
+    }
     for (int i = 0; i < e->nargs; i++) pl_expr_columns(e->args[i], used);
 }
 
 void pl_expr_remap(pl_expr *e, const int *map) {
     if (!e) return;
-    if (e->kind == PL_X_COL) e->col = map[e->col];
+    if (e->kind == PL_X_COL) {
+        e->col = map[e->col];
+        return;
+    }
     for (int i = 0; i < e->nargs; i++) pl_expr_remap(e->args[i], map);
 }
 
+/* CURRENT_TIMESTAMP changes per batch, so it is not a constant even though it reads nothing. */
 bool pl_expr_is_constant(const pl_expr *e) {
+    if (!e) return true;
     if (e->kind == PL_X_COL) return false;
     if (e->kind == PL_X_CALL && e->fn == PL_F_CURRENT_TIMESTAMP) return false;
     for (int i = 0; i < e->nargs; i++)

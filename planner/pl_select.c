@@ -90,8 +90,8 @@ static pl_node *plan_from(const pl_catalog *cat, const sp_select *sel, sl_arena 
 
 /* The name Flink gives a select item: its alias, the column name, or EXPR$<position>. */
 static const char *item_name(const sp_select_item *it, int pos, sl_arena *a) {
-    if (it->alias) return it->alias;
-    if (it->expr->kind == SP_E_COLUMN) return it->expr->name;
+    if (it->alias) return sl_arena_strdup(a, it->alias); /* the plan outlives the AST */
+    if (it->expr->kind == SP_E_COLUMN) return sl_arena_strdup(a, it->expr->name);
     return sl_arena_printf(a, "EXPR$%d", pos);
 }
 

