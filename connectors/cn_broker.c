@@ -1,0 +1,186 @@
+/* cn_broker.c: the embedded Kafka broker (librdkafka's in-process mock cluster) and access to
+ * clusters: which bootstrap a table uses, making sure a topic exists, `sluice broker`.
+ *
+ * The mock cluster lives on a dedicated rd_kafka_t that does nothing else; it must be destroyed
+ * before that handle (or the process aborts). Its quirks (shared/notes/embedded-broker.md):
+ * random ports, 5 MiB retention per partition, no admin API (topics are created through the
+ * mock API here, in the process that owns it), a metadata request auto-creates 4 partitions. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include "../common/sl_error.h"
+#include "cn_internal.h"
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static rd_kafka_t *g_rk;               /* owner of the mock cluster */
+static rd_kafka_mock_cluster_t *g_mc;
+static char *g_bootstrap;              /* the mock's bootstrap string */
+static cn_kstate g_state;
+
+/* Creates a handle and a mock cluster of n brokers on it; NULL + *err on failure. */
+static rd_kafka_mock_cluster_t *mock_start(int n, rd_kafka_t **rkp, cn_kstate *st, char **err) {
+    char errstr[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    cn_quiet_logs(conf, st);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        *err = sl_strdupf("Cannot start the embedded broker: %s", errstr);
+        return NULL;
+    }
+    rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(rk, n);
+    if (!mc) {
+        rd_kafka_destroy(rk);
+        *err = sl_strdupf("Cannot start the embedded broker (mock cluster)");
+        return NULL;
+    }
+    *rkp = rk;
+    return mc;
+}
+
+/* Table option, then session option, then env, then the embedded broker (started now). */
+const char *cn_bootstrap_for(const sl_options *opts, const sl_options *session, char **err) {
+    const char *b = sl_options_get(opts, "properties.bootstrap.servers");
+    if (!b || !*b) b = sl_options_get(session, "sluice.bootstrap.servers");
+    if (!b || !*b) b = getenv("SLUICE_BOOTSTRAP");
+    if (b && *b) return b;
+    pthread_mutex_lock(&g_lock);
+    if (!g_mc) {
+        g_mc = mock_start(1, &g_rk, &g_state, err);
+        if (g_mc) g_bootstrap = strdup(rd_kafka_mock_cluster_bootstraps(g_mc));
+    }
+    b = g_bootstrap;
+    pthread_mutex_unlock(&g_lock);
+    return b;
+}
+
+bool cn_broker_is_embedded(const char *bootstrap) {
+    pthread_mutex_lock(&g_lock);
+    bool r = g_bootstrap && bootstrap && !strcmp(g_bootstrap, bootstrap);
+    pthread_mutex_unlock(&g_lock);
+    return r;
+}
+
+/* Creates the topic on the in-process mock, or asks an external cluster for its metadata (which
+ * auto-creates it where the broker allows). */
+int cn_ensure_topic(const char *bootstrap, const char *topic, int partitions, char **err) {
+    pthread_mutex_lock(&g_lock);
+    if (g_mc && g_bootstrap && !strcmp(bootstrap, g_bootstrap)) {
+        rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(g_mc, topic, partitions > 0 ? partitions : 1, 1);
+        pthread_mutex_unlock(&g_lock);
+        if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+            *err = sl_strdupf("Cannot create topic '%s' on the embedded broker: %s", topic, rd_kafka_err2str(e));
+            return -1;
+        }
+        return 0;
+    }
+    pthread_mutex_unlock(&g_lock);
+    char errstr[512];
+    cn_kstate st = {0};
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    cn_quiet_logs(conf, &st);
+    if (cn_conf_set(conf, "bootstrap.servers", bootstrap, err) < 0 ||
+        cn_conf_set(conf, "reconnect.backoff.max.ms", "1000", err) < 0) {
+        rd_kafka_conf_destroy(conf);
+        return -1;
+    }
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!rk) {
+        rd_kafka_conf_destroy(conf);
+        *err = sl_strdupf("Cannot reach Kafka at %s: %s", bootstrap, errstr);
+        return -1;
+    }
+    int n = cn_topic_partitions(rk, &st, bootstrap, topic, 10000, err);
+    rd_kafka_destroy(rk);
+    return n > 0 ? 0 : -1;
+}
+
+/* Destroys the mock cluster, then its handle. */
+void cn_broker_shutdown(void) {
+    pthread_mutex_lock(&g_lock);
+    if (g_mc) rd_kafka_mock_cluster_destroy(g_mc);
+    if (g_rk) rd_kafka_destroy(g_rk);
+    g_mc = NULL;
+    g_rk = NULL;
+    free(g_bootstrap);
+    g_bootstrap = NULL;
+    pthread_mutex_unlock(&g_lock);
+}
+
+/* Writes text to path through a temporary file and a rename, so readers never see half of it. */
+static int write_atomic(const char *path, const char *text) {
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    snprintf(tmp, n, "%s.tmp.%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    int rc = -1;
+    if (f) {
+        bool ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+        ok = (fflush(f) == 0) & ok;
+        ok = (fsync(fileno(f)) == 0) & ok;
+        ok = (fclose(f) == 0) & ok;
+        if (ok && rename(tmp, path) == 0) rc = 0;
+        else unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+/* `sluice broker`: serves a standalone mock cluster until *stop. */
+int cn_broker_run_standalone(int nbrokers, const char *const *topics, int ntopics,
+                             const char *addr_file, volatile int *stop) {
+    char *err = NULL;
+    rd_kafka_t *rk = NULL;
+    cn_kstate st = {0};
+    if (nbrokers < 1) nbrokers = 1;
+    rd_kafka_mock_cluster_t *mc = mock_start(nbrokers, &rk, &st, &err);
+    if (!mc) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        return 1;
+    }
+    int rc = 0;
+    for (int i = 0; i < ntopics && rc == 0; i++) {
+        char *name = strdup(topics[i]);
+        char *colon = strrchr(name, ':');
+        int parts = 1;
+        if (colon) {
+            *colon = 0;
+            parts = atoi(colon + 1);
+        }
+        if (!*name || parts < 1) {
+            fprintf(stderr, "Invalid --topic '%s': expected name:partitions\n", topics[i]);
+            rc = 2;
+        } else {
+            rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(mc, name, parts, nbrokers < 3 ? nbrokers : 3);
+            if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                fprintf(stderr, "Cannot create topic '%s': %s\n", name, rd_kafka_err2str(e));
+                rc = 1;
+            }
+        }
+        free(name);
+    }
+    const char *boot = rd_kafka_mock_cluster_bootstraps(mc);
+    if (rc == 0) {
+        if (addr_file && write_atomic(addr_file, boot) < 0) {
+            fprintf(stderr, "Cannot write the address file '%s'\n", addr_file);
+            rc = 1;
+        }
+    }
+    if (rc == 0) {
+        printf("%s\n", boot);
+        fflush(stdout);
+        while (!*stop) {
+            struct timespec ts = {0, 100 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    rd_kafka_mock_cluster_destroy(mc);
+    rd_kafka_destroy(rk);
+    return rc;
+}

@@ -1,0 +1,134 @@
+/* cn_internal.h: what the connector implementations share: the vtables behind the opaque
+ * cn_source / cn_sink handles, option helpers, librdkafka helpers, the record decoders
+ * (json / raw / csv) and the JSON shim. Nothing here is visible outside connectors/. */
+#ifndef CN_INTERNAL_H
+#define CN_INTERNAL_H
+
+#include <librdkafka/rdkafka.h>
+#include "../common/sl_buf.h"
+#include "cn_connector.h"
+
+/* Every source/sink embeds its vtable pointer first. */
+typedef struct cn_source_vt {
+    int (*poll)(cn_source *s, sl_batch *out, int timeout_ms, char **err);
+    int (*commit)(cn_source *s, char **err);
+    void (*close)(cn_source *s);
+} cn_source_vt;
+
+struct cn_source {
+    const cn_source_vt *vt;
+    int64_t skipped;
+};
+
+typedef struct cn_sink_vt {
+    int (*write)(cn_sink *s, const sl_batch *b, char **err);
+    int (*flush)(cn_sink *s, int timeout_ms, char **err);
+    void (*close)(cn_sink *s);
+} cn_sink_vt;
+
+struct cn_sink {
+    const cn_sink_vt *vt;
+};
+
+cn_source *cn_kafka_source_open(const cn_spec *spec, char **err);
+cn_source *cn_datagen_open(const cn_spec *spec, char **err);
+cn_sink *cn_kafka_sink_open(const cn_spec *spec, char **err);
+cn_sink *cn_print_sink_open(const cn_spec *spec, char **err);
+cn_sink *cn_blackhole_sink_open(const cn_spec *spec, char **err);
+
+/* ---- options (cn_connector.c) ---- */
+
+/* A table option, falling back to the session's value of the same key. */
+const char *cn_opt(const cn_spec *spec, const char *key);
+/* Partitions for new topics on the embedded broker ('sluice.embedded.partitions', default 1). */
+int cn_default_partitions(const cn_spec *spec);
+/* Parses a whole decimal integer option; false if absent/empty (keeps *out) or malformed
+ * (sets *err naming the key). */
+bool cn_opt_int(const cn_spec *spec, const char *key, int64_t *out, bool *bad, char **err);
+
+/* ---- librdkafka helpers (cn_kafka_util.c) ---- */
+
+/* Applies every 'properties.*' option (prefix stripped) to a librdkafka configuration. */
+int cn_apply_properties(rd_kafka_conf_t *conf, const sl_options *opts, char **err);
+/* What a client's error callback saw; the opaque of every client we create points at one. */
+typedef struct cn_kstate {
+    volatile int all_down;   /* all brokers down / unresolvable (reset by the reader) */
+    volatile int fatal;      /* a fatal error (e.g. idempotence) */
+    char last_err[256];
+} cn_kstate;
+/* Quiet logging and an error callback recording into st (which becomes the opaque of conf):
+ * log lines above level 3 are dropped, as are librdkafka's duplicates of reported errors. */
+void cn_quiet_logs(rd_kafka_conf_t *conf, cn_kstate *st);
+/* Sets one property or fails with *err naming it. */
+int cn_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, char **err);
+/* Splits a ';'-separated list (blanks trimmed, empty items dropped) into malloc'd strings;
+ * returns the count (the array and each item are malloc'd). */
+int cn_split_list(const char *list, char ***items);
+void cn_free_list(char **items, int n);
+/* Parses 'partition:0,offset:42;partition:1,offset:300' into arrays (malloc'd); -1 + *err. */
+int cn_parse_specific_offsets(const char *text, const char *key, int32_t **parts, int64_t **offs,
+                              int *n, char **err);
+/* Partition count of `topic` from a metadata request on rk; -1 + *err. */
+int cn_topic_partitions(rd_kafka_t *rk, cn_kstate *st, const char *bootstrap, const char *topic,
+                        int timeout_ms, char **err);
+/* True when `bootstrap` is the in-process embedded broker (cn_broker.c). */
+bool cn_broker_is_embedded(const char *bootstrap);
+
+/* ---- record decoders (cn_decode.c) ---- */
+
+enum { CN_FMT_JSON = 1, CN_FMT_RAW, CN_FMT_CSV };
+
+typedef struct cn_json_parser cn_json_parser;
+
+typedef struct cn_decoder {
+    int format;                /* CN_FMT_* */
+    int n;                     /* columns decoded */
+    const cn_column **cols;    /* n */
+    const char **names;        /* json field names (n) */
+    size_t *lens;
+    struct cn_json_val *vals;  /* n, scratch */
+    cn_json_parser *jp;
+    bool fail_on_missing;
+    char csv_delim;
+    int *csv_pos;              /* n: field position of each column */
+} cn_decoder;
+
+/* Prepares a decoder for the spec's columns taken from `from` (CN_FROM_VALUE / CN_FROM_KEY)
+ * with format name `format` ('json', 'raw', 'csv'); `prefix` ("value." / "key.") is tried
+ * before the bare format option key (e.g. 'value.json.fail-on-missing-field', then
+ * 'json.fail-on-missing-field'). -1 + *err on an unknown format. */
+int cn_decoder_init(cn_decoder *d, const cn_spec *spec, const char *format, int from,
+                    const char *prefix, char **err);
+/* Decodes one record into row (strings copied into b's arena). False with a reason in msg. */
+bool cn_decode(cn_decoder *d, const char *data, size_t len, sl_batch *b, sl_value *row, char *msg,
+               size_t msgn);
+void cn_decoder_free(cn_decoder *d);
+/* A format option: prefix + "<format>.<key>" then "<format>.<key>". */
+const char *cn_format_opt(const cn_spec *spec, const char *prefix, const char *fmt, const char *key);
+
+/* ---- JSON (cn_json_simd.cpp: the simdjson shim; cn_json_value.c: conversion; cn_json_encode.c) ---- */
+enum { CN_JSON_MISSING = 0, CN_JSON_NULL, CN_JSON_BOOL, CN_JSON_NUMBER, CN_JSON_STRING, CN_JSON_OTHER };
+
+typedef struct cn_json_val {
+    int kind;
+    bool b;
+    const char *p; /* NUMBER: raw token text; STRING: unescaped bytes (valid until the next parse) */
+    size_t n;
+} cn_json_val;
+
+cn_json_parser *cn_json_parser_new(void);
+void cn_json_parser_free(cn_json_parser *p);
+/* Parses one JSON object and finds the values of the fields named names[0..n); 0 or -1 with
+ * *err (static text). */
+int cn_json_extract(cn_json_parser *p, const char *data, size_t len, const char *const *names,
+                    const size_t *name_lens, int n, cn_json_val *out, const char **err);
+
+/* Converts an extracted JSON value to a column value (strings copied into b's arena). False with
+ * a reason (static or in msg) when the value does not fit the type. */
+bool cn_json_to_value(const cn_json_val *v, sl_type t, sl_batch *b, sl_value *out, char *msg, size_t msgn);
+/* Appends {"a":1,"b":"x"} for the given columns of a row (which == NULL: all n in order). */
+void cn_json_encode(sl_buf *out, const cn_column *cols, const int *which, int n, const sl_value *row, bool iso);
+/* Appends a JSON string literal with the required escapes. */
+void cn_json_string(sl_buf *out, const char *p, size_t n);
+
+#endif
