@@ -517,7 +517,7 @@ static int ks_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
     /* librdkafka's batch call waits for a full batch: take what is there, else wait for one. */
     ssize_t got = rd_kafka_consume_batch_queue(ks->q, 0, ks->msgs, (size_t)out->cap);
     if (got == 0 && timeout_ms > 0) {
-        rd_kafka_message_t *m = rd_kafka_consume_queue(ks->q, timeout_ms);
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(ks->rk, timeout_ms);
         if (m) {
             ks->msgs[0] = m;
             got = 1;

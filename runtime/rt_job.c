@@ -69,7 +69,11 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
     int opened = 0;
     /* open downstream first, so sinks (and their topics) exist before data flows */
     for (i = nops - 1; i >= 0; i--, opened++)
-        if (ops[i].vt->open(&ops[i], err) < 0) { rc = -1; break; }
+        if (ops[i].vt->open(&ops[i], err) < 0) {
+            ops[i].vt->close(&ops[i]); /* frees what a half-done open allocated */
+            rc = -1;
+            break;
+        }
 
     int64_t interval = rt_duration_ms(sl_options_get(o->session, "execution.checkpointing.interval"), 1000);
     int64_t last = now_ms();

@@ -68,7 +68,7 @@ def start_broker(sluice, topics):
 
 
 def produce(addr, topic, lines, keyed):
-    p = Producer({"bootstrap.servers": addr, "linger.ms": 0})
+    p = Producer({"bootstrap.servers": addr, "linger.ms": 0, "log_level": 3})
     for line in lines:
         key = None
         if keyed:

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Runs every test suite against a build directory (default: build) and prints the closing line
+# "N passed, N failed" over all of them: the meson unit tests, the SQL scenarios, the
+# interoperability tests with third-party Kafka clients, and the SQLite differential check.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+PY=/usr/bin/python3   # Debian's Kafka clients import only under Debian's python
+total_pass=0
+total_fail=0
+
+# Adds a suite's counts, read from its "N passed, N failed" line.
+count() {
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1)
+    if [ -z "$line" ]; then
+        echo "suite $2 printed no summary: counted as 1 failure"
+        total_fail=$((total_fail + 1))
+        return
+    fi
+    total_pass=$((total_pass + $(echo "$line" | cut -d' ' -f1)))
+    total_fail=$((total_fail + $(echo "$line" | cut -d' ' -f3)))
+}
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+echo "== unit tests (meson test -C $BUILD)"
+meson test -C "$BUILD" --print-errorlogs >"$log/unit" 2>&1
+grep -E '^ *[0-9]+/[0-9]+ ' "$log/unit"
+ok=$(grep -E '^Ok: ' "$log/unit" | awk '{print $2}')
+bad=$(grep -E '^(Fail|Timeout|Unexpected Pass): ' "$log/unit" | awk '{s += $NF} END {print s + 0}')
+if [ -z "$ok" ]; then tail -30 "$log/unit"; ok=0; bad=$((bad + 1)); fi
+[ "$bad" -gt 0 ] && grep -A30 -E 'FAIL|ERROR' "$log/unit" | head -80
+echo "$ok passed, $bad failed" >"$log/unit.sum"
+count "$log/unit.sum" unit
+tail -1 "$log/unit.sum"
+
+for suite in "scenarios:tests/scenario/run_scenarios.py --sluice $BUILD/shell/sluice" \
+             "interop:tests/interop/run_interop.py --sluice $BUILD/shell/sluice" \
+             "differential:tests/differential/run_differential.py --sluice $BUILD/shell/sluice"; do
+    name=${suite%%:*}
+    cmd=${suite#*:}
+    echo "== $name"
+    $PY $cmd 2>&1 | tee "$log/$name"
+    count "$log/$name" "$name"
+done
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
