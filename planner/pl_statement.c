@@ -75,6 +75,50 @@ static pl_node *sink_node(const pl_table *t, pl_node *in, const int *idx, int n,
     return s;
 }
 
+/* INSERT with a column list: a projection that writes NULL into every physical column the list
+ * leaves out (as Flink does), so the sink always receives whole rows. */
+static pl_node *pad_unlisted(const pl_table *t, pl_node *q, const int *idx, int n, int *full, int *nfull,
+                             sl_arena *a) {
+    pl_node *c = pl_node_new(a, PL_N_CALC, q);
+    c->exprs = sl_arena_calloc(a, sizeof(pl_expr *) * (size_t)(t->ncols + 1));
+    c->cols = sl_arena_calloc(a, sizeof(pl_field) * (size_t)(t->ncols + 1));
+    int m = 0;
+    for (int i = 0; i < t->ncols; i++) {
+        if (t->cols[i].kind != SP_COL_PHYSICAL) continue;
+        int pos = -1;
+        for (int k = 0; k < n; k++)
+            if (idx[k] == i) pos = k;
+        pl_expr *e = sl_arena_calloc(a, sizeof *e);
+        e->type = t->cols[i].type;
+        e->type.not_null = false;
+        if (pos >= 0) {
+            e->kind = PL_X_COL;
+            e->col = pos;
+            e->type = q->cols[pos].type;
+        } else {
+            e->kind = PL_X_CONST;
+            e->value = sl_null();
+        }
+        full[m] = i;
+        c->exprs[m] = e;
+        c->cols[m].name = t->cols[i].name;
+        c->cols[m].type = e->type;
+        m++;
+    }
+    c->nexprs = c->ncols = m;
+    *nfull = m;
+    return c;
+}
+
+/* The SINK over a query's node, padding columns an INSERT's column list left out. */
+static pl_node *finish_insert(const pl_table *t, const sp_stmt *st, pl_node *q, const int *idx, int n, sl_arena *a) {
+    if (!st->insert.columns) return sink_node(t, q, idx, n, a);
+    int *full = sl_arena_alloc(a, sizeof(int) * (size_t)(t->ncols + 1));
+    int nfull = 0;
+    pl_node *padded = pad_unlisted(t, q, idx, n, full, &nfull, a);
+    return sink_node(t, padded, full, nfull, a);
+}
+
 /* INSERT INTO t [(cols)] VALUES (...), ...: constant rows cast to the sink's types. */
 static pl_node *plan_values(const pl_table *t, const sp_stmt *st, const int *idx, int n, sl_arena *a,
                             const char *src, char **err) {
@@ -104,7 +148,7 @@ static pl_node *plan_values(const pl_table *t, const sp_stmt *st, const int *idx
         v->cols[c].name = t->cols[idx[c]].name;
         v->cols[c].type = t->cols[idx[c]].type;
     }
-    return sink_node(t, v, idx, n, a);
+    return finish_insert(t, st, v, idx, n, a);
 }
 
 /* INSERT INTO t [(cols)] SELECT ...: the query's columns, by position, cast to the sink's. */
@@ -128,7 +172,7 @@ static pl_node *plan_insert_select(const pl_catalog *cat, const pl_table *t, con
     /* q is a CALC (pl_plan_select always ends in one): cast its outputs in place */
     if (coerce_to_sink(q->exprs, n, t, idx, a, src, st, err) < 0) return NULL;
     for (int i = 0; i < n; i++) q->cols[i].type = q->exprs[i]->type;
-    return sink_node(t, q, idx, n, a);
+    return finish_insert(t, st, q, idx, n, a);
 }
 
 pl_plan *pl_plan_statement(const pl_catalog *cat, const sp_stmt *stmt, const char *src, char **err) {
