@@ -11,18 +11,7 @@
 #include "../../planner/pl_expr.h"
 #include "../../runtime/rt_expr.h"
 
-static int checks, failed;
-
-#define CHECK(cond, ...)                                \
-    do {                                                \
-        checks++;                                       \
-        if (!(cond)) {                                  \
-            failed++;                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-            printf(__VA_ARGS__);                        \
-            printf("\n");                               \
-        }                                               \
-    } while (0)
+#include "check.h"
 
 /* ---- the test table t ---- */
 

@@ -7,18 +7,7 @@
 #include "../../common/sl_buf.h"
 #include "../../common/sl_format.h"
 
-static int checks, failed;
-
-#define CHECK(cond, ...)                                \
-    do {                                                \
-        checks++;                                       \
-        if (!(cond)) {                                  \
-            failed++;                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-            printf(__VA_ARGS__);                        \
-            printf("\n");                               \
-        }                                               \
-    } while (0)
+#include "check.h"
 
 static void dbl(double d, const char *want) {
     sl_buf b = {0};

@@ -9,18 +9,7 @@
 #include "sp_grammar.h"
 #include "sp_token.h"
 
-static int checks, failed;
-
-#define CHECK(cond, ...)                                \
-    do {                                                \
-        checks++;                                       \
-        if (!(cond)) {                                  \
-            failed++;                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-            printf(__VA_ARGS__);                        \
-            printf("\n");                               \
-        }                                               \
-    } while (0)
+#include "check.h"
 
 /* ------------------------------------------------------------------ helpers */
 

@@ -7,18 +7,7 @@
 #include "../../parser/sp_parse.h"
 #include "../../planner/pl_plan.h"
 
-static int checks, failed;
-
-#define CHECK(cond, ...)                                         \
-    do {                                                         \
-        checks++;                                                \
-        if (!(cond)) {                                           \
-            failed++;                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);          \
-            printf(__VA_ARGS__);                                 \
-            printf("\n");                                        \
-        }                                                        \
-    } while (0)
+#include "check.h"
 
 static const char *DDL =
     "CREATE TABLE orders (order_id BIGINT, customer STRING, amount DOUBLE, country STRING,\n"
