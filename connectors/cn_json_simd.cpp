@@ -60,8 +60,13 @@ extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len,
             std::string_view raw = v.raw_json_token();
             while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\t' || raw.back() == '\r'))
                 raw.remove_suffix(1);
-            double check;
-            if ((e = v.get_double().get(check))) { *err = error_message(e); return -1; }
+            // the converter parses the text itself; here only reject what cannot be a number
+            // (cheaper than letting simdjson parse it into a double we would throw away)
+            for (char c : raw)
+                if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) {
+                    *err = "malformed number";
+                    return -1;
+                }
             o->kind = CN_JSON_NUMBER;
             o->p = raw.data();
             o->n = raw.size();

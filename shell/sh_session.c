@@ -125,7 +125,7 @@ static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
     rt_job_opts o = {0};
     o.session = &s->settings;
     o.stop = s->stop;
-    o.batch_size = (int)sl_options_get_int(&s->settings, "sluice.batch-size", 1024);
+    o.batch_size = (int)sl_options_get_int(&s->settings, "sluice.batch-size", 4096);
     if (!p->is_insert) {
         o.on_rows = sh_result_rows;
         o.on_rows_ud = &res;
