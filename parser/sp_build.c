@@ -36,7 +36,7 @@ void sp_syntax_error(sp_ctx *ctx, int major, const sp_token *tok) {
 
 /* lemon's %stack_overflow: the statement nests deeper than the parser stack allows. */
 void sp_stack_overflow(sp_ctx *ctx) {
-    sp_ctx_error(ctx, ctx->cur.line, ctx->cur.col, "Statement is nested too deeply");
+    sp_ctx_error(ctx, ctx->cur.line, ctx->cur.col, "Expression nested too deeply");
 }
 
 /* Appends item to l (a new list when l is NULL); storage doubles, so appends are cheap. */

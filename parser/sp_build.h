@@ -9,7 +9,7 @@
 #include "sp_ast.h"
 #include "sp_token.h"
 
-#define SP_MAX_PAREN_DEPTH 500   /* nested parentheses accepted in one statement */
+#define SP_MAX_PAREN_DEPTH 200   /* nested parentheses accepted in one statement */
 #define SP_MAX_EXPR_DEPTH 1000   /* nesting of expression nodes (a+b+c+... chains included) */
 
 /* An identifier with its position (s is unquoted and NUL-terminated, in the arena). */

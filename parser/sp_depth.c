@@ -10,7 +10,7 @@ static bool select_too_deep(sp_ctx *ctx, const sp_select *s, int depth);
 static bool expr_too_deep(sp_ctx *ctx, const sp_expr *e, int depth) {
     if (!e) return false;
     if (depth > SP_MAX_EXPR_DEPTH) {
-        sp_ctx_error(ctx, e->line, e->col, "Expression is nested too deeply (more than %d levels)",
+        sp_ctx_error(ctx, e->line, e->col, "Expression nested too deeply (more than %d levels)",
                      SP_MAX_EXPR_DEPTH);
         return true;
     }

@@ -55,7 +55,8 @@ static void feed(sp_ctx *ctx, void *parser, stmt_state *s, sp_token t) {
     s->ntok++;
     if (t.type == TK_LP) {
         if (++s->depth > SP_MAX_PAREN_DEPTH) {
-            sp_ctx_error(ctx, t.line, t.col, "Too many nested parentheses (more than %d)", SP_MAX_PAREN_DEPTH);
+            sp_ctx_error(ctx, t.line, t.col, "Expression nested too deeply (more than %d nested parentheses)",
+                         SP_MAX_PAREN_DEPTH);
             return;
         }
         if (s->prev_type == TK_POSITION) s->pos_depth[s->npos++] = s->depth;

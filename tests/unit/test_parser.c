@@ -6,6 +6,7 @@
 #include <string.h>
 #include "../../common/sl_buf.h"
 #include "../../parser/sp_parse.h"
+#include "sp_build.h"
 #include "sp_grammar.h"
 #include "sp_token.h"
 
@@ -639,6 +640,15 @@ static bool survives(const char *s) {
     return rc == 0;
 }
 
+/* Checks that s fails with a message containing `want` (wherever it points). */
+static void expect_message(const char *s, const char *want, const char *what) {
+    sp_parse_result r;
+    int rc = sp_parse(s, &r);
+    CHECK(rc < 0 && r.error && strstr(r.error, want), "%s: expected '%s', got %s", what, want,
+          r.error ? r.error : "success");
+    sp_parse_result_free(&r);
+}
+
 static void test_limits(void) {
     size_t n = 200000;
     char *s = malloc(n * 4 + 64);
@@ -647,30 +657,30 @@ static void test_limits(void) {
     size_t k = strlen(s);
     for (size_t i = 0; i < n; i++) s[k++] = '(';
     s[k] = 0;
-    expect_error(s, 1, 8 + 500, "Too many nested parentheses");
-    /* 400 levels are fine */
+    expect_error(s, 1, 8 + SP_MAX_PAREN_DEPTH, "Expression nested too deeply");
+    /* up to the limit is fine */
     k = 7;
-    for (int i = 0; i < 400; i++) s[k++] = '(';
+    for (int i = 0; i < SP_MAX_PAREN_DEPTH; i++) s[k++] = '(';
     s[k++] = '1';
-    for (int i = 0; i < 400; i++) s[k++] = ')';
+    for (int i = 0; i < SP_MAX_PAREN_DEPTH; i++) s[k++] = ')';
     s[k] = 0;
-    CHECK(survives(s), "400 nested parentheses parse");
+    CHECK(survives(s), "%d nested parentheses parse", SP_MAX_PAREN_DEPTH);
     /* long operator chains and unary chains */
     k = 7;
     for (int i = 0; i < 5000; i++) { s[k++] = '1'; s[k++] = '+'; }
     s[k++] = '1';
     s[k] = 0;
-    expect_error(s, 1, 8, "nested too deeply");
+    expect_error(s, 1, 8, "Expression nested too deeply");
     k = 7;
     for (size_t i = 0; i < n; i++) { s[k++] = '-'; s[k++] = ' '; }
     s[k++] = '1';
     s[k] = 0;
-    CHECK(!survives(s), "unary chain rejected");
+    expect_message(s, "Expression nested too deeply", "unary chain");
     k = 7;
     for (size_t i = 0; i < n / 4; i++) { memcpy(s + k, "NOT ", 4); k += 4; }
     s[k++] = 'a';
     s[k] = 0;
-    CHECK(!survives(s), "NOT chain rejected");
+    expect_message(s, "Expression nested too deeply", "NOT chain");
     /* a long IN list and many statements are fine */
     strcpy(s, "SELECT a IN (");
     k = strlen(s);
