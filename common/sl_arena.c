@@ -79,17 +79,21 @@ char *sl_arena_printf(sl_arena *a, const char *fmt, ...) {
     return p;
 }
 
-/* Frees every chunk but the largest-recent one so a steady-state batch reuses its memory. */
+/* Empties the arena. When a batch needed several chunks, they are replaced by one chunk as big
+ * as all of them together, so from then on a batch of that size allocates nothing. */
 void sl_arena_reset(sl_arena *a) {
     chunk *c = a->head;
     if (!c) return;
-    chunk *rest = c->next;
-    while (rest) {
-        chunk *n = rest->next;
-        free(rest);
-        rest = n;
+    if (c->next) {
+        size_t total = 0;
+        while (c) {
+            chunk *n = c->next;
+            total += c->size;
+            free(c);
+            c = n;
+        }
+        c = a->head = chunk_new(total);
     }
-    c->next = NULL;
     c->used = 0;
     a->total = 0;
 }
