@@ -46,5 +46,19 @@ for suite in "scenarios:tests/scenario/run_scenarios.py --sluice $BUILD/shell/sl
     count "$log/$name" "$name"
 done
 
+# The scenarios again, against a real Apache Kafka broker (KRaft, from Maven Central).
+echo "== scenarios on Apache Kafka"
+kdir=$(mktemp -d)
+if kafka=$(tests/kafka/kafka.sh start "$kdir" 2>"$log/kafka.err"); then
+    $PY tests/scenario/run_scenarios.py --sluice "$BUILD/shell/sluice" --bootstrap "$kafka" 2>&1 | tee "$log/kafka"
+    count "$log/kafka" "scenarios on Apache Kafka"
+else
+    cat "$log/kafka.err"
+    echo "could not start Apache Kafka: counted as 1 failure"
+    total_fail=$((total_fail + 1))
+fi
+tests/kafka/kafka.sh stop "$kdir"
+rm -rf "$kdir"
+
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -106,6 +106,7 @@ def main():
         for r in rows:
             p.produce("t", json.dumps(r).encode(), partition=0)
         p.flush(30)
+        p = None  # gone before the broker stops, so it logs no reconnect attempts
         sql = ["CREATE TABLE t (id INT, a INT, b DOUBLE, s STRING) "
                "WITH ('connector' = 'kafka', 'topic' = 't', 'format' = 'json');"]
         for i, (q, _, cols) in enumerate(QUERIES):

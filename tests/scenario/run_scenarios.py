@@ -57,6 +57,12 @@ def rewrite_topics(sql, prefix, topics):
     return re.sub(r"('topic'\s*=\s*')([^']*)'", repl, sql)
 
 
+def _prefix_quoted(line, prefix, topics):
+    for t in topics:
+        line = line.replace(f"'{t}'", f"'{prefix}{t}'")
+    return line
+
+
 def start_broker(sluice, topics):
     args = [sluice, "broker"] + sum([["--topic", t + ":1"] for t in topics], [])
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -159,6 +165,9 @@ def run_one(path, opts):
             os.unlink(sql_path)
         problems = []
         kinds = [k for k, _, _ in sections]
+        if prefix:  # messages name the prefixed topics
+            sections = [(k, a, [_prefix_quoted(l, prefix, topics) for l in lines]) if k in ("error", "stderr", "stdout")
+                        else (k, a, lines) for k, a, lines in sections]
         want_rc = None
         for kind, args, lines in sections:
             if kind == "exit":
