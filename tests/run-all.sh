@@ -46,12 +46,16 @@ for suite in "scenarios:tests/scenario/run_scenarios.py --sluice $BUILD/shell/sl
     count "$log/$name" "$name"
 done
 
-# The scenarios again, against a real Apache Kafka broker (KRaft, from Maven Central).
+# The scenarios again against a real Apache Kafka broker (KRaft, from Maven Central), and the
+# differential test with Apache Flink SQL as the oracle on that broker.
 echo "== scenarios on Apache Kafka"
 kdir=$(mktemp -d)
 if kafka=$(tests/kafka/kafka.sh start "$kdir" 2>"$log/kafka.err"); then
     $PY tests/scenario/run_scenarios.py --sluice "$BUILD/shell/sluice" --bootstrap "$kafka" 2>&1 | tee "$log/kafka"
     count "$log/kafka" "scenarios on Apache Kafka"
+    echo "== Flink differential (Apache Flink 1.20 as the oracle, same topic, same statements)"
+    $PY tests/flink/run_flink_diff.py --sluice "$BUILD/shell/sluice" --bootstrap "$kafka" 2>&1 | tee "$log/flink"
+    count "$log/flink" "Flink differential"
 else
     cat "$log/kafka.err"
     echo "could not start Apache Kafka: counted as 1 failure"

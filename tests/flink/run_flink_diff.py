@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""Flink as the semantic oracle: the same input topic is read by Sluice and by Apache Flink SQL
+(1.20, local mini-cluster, tests/flink/src/main/java/sluice/FlinkSql.java) running the same
+statements (only the output topics differ); their output changelogs must be identical.
+Runs against a real Apache Kafka broker (tests/kafka/kafka.sh). Append-only queries: outputs are
+compared record by record in order (one partition). Normalized: JSON values are compared as
+parsed values, so number spelling (110.4 vs 110.40) does not matter.
+Prints PASS/FAIL per query and the closing line `N passed, N failed`."""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+from confluent_kafka import Consumer, Producer, TopicPartition
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+QUERIES = [
+    ("order_id BIGINT, who STRING, amount_eur DOUBLE",
+     "SELECT order_id, UPPER(customer), amount * 0.92 FROM orders "
+     "WHERE amount > 100 AND country IN ('DE', 'FR') AND customer IS NOT NULL"),
+    ("order_id BIGINT, amount DOUBLE",
+     "SELECT order_id, amount FROM orders WHERE amount BETWEEN 50 AND 200 OR country = 'US'"),
+    ("order_id BIGINT, size STRING",
+     "SELECT order_id, CASE WHEN amount > 200 THEN 'big' WHEN amount > 50 THEN 'mid' ELSE 'small' END FROM orders"),
+    ("order_id BIGINT, tag STRING",
+     "SELECT order_id, COALESCE(customer, 'anon') || '@' || country FROM orders"),
+    ("order_id BIGINT, n INT, pre STRING",
+     "SELECT order_id, CHAR_LENGTH(customer), SUBSTRING(customer, 1, 3) FROM orders WHERE customer LIKE '%a%'"),
+    ("order_id BIGINT, q3 INT, r INT",
+     "SELECT order_id, qty / 3, MOD(qty, 3) FROM orders"),
+    ("order_id BIGINT, amt INT, neg BOOLEAN",
+     "SELECT order_id, CAST(amount AS INT), NOT (amount > 100) FROM orders"),
+    ("order_id BIGINT, customer STRING, amount DOUBLE, country STRING, qty INT",
+     "SELECT * FROM orders WHERE customer IS NULL OR qty IS NULL"),
+    ("order_id BIGINT, up STRING, low STRING, t STRING",
+     "SELECT order_id, UPPER(country), LOWER(customer), TRIM(BOTH ' ' FROM CONCAT(' ', country, ' ')) FROM orders WHERE qty > 2"),
+]
+
+SOURCE = ("CREATE TABLE orders (order_id BIGINT, customer STRING, amount DOUBLE, country STRING, qty INT) "
+          "WITH ('connector' = 'kafka', 'topic' = 'diff-orders', 'properties.bootstrap.servers' = '{bs}', "
+          "'properties.group.id' = '{group}', 'scan.startup.mode' = 'earliest-offset', "
+          "'scan.bounded.mode' = 'latest-offset', 'format' = 'json');")
+SINK = ("CREATE TABLE out{i} ({cols}) WITH ('connector' = 'kafka', 'topic' = '{topic}', "
+        "'properties.bootstrap.servers' = '{bs}', 'format' = 'json');")
+
+
+def statements(bs, who):
+    out = [SOURCE.format(bs=bs, group="diff-" + who)]
+    for i, (cols, q) in enumerate(QUERIES):
+        out.append(SINK.format(i=i, cols=cols, topic=f"diff-{who}-{i}", bs=bs))
+        out.append(f"INSERT INTO out{i} {q};")
+    return "\n".join(out) + "\n"
+
+
+def make_rows(n, seed):
+    rnd = random.Random(seed)
+    names = ["anna", "bob", "carla", "dan", "eve", None]
+    rows = []
+    for i in range(n):
+        rows.append({"order_id": i, "customer": rnd.choice(names),
+                     "amount": rnd.choice([None, rnd.randint(0, 40000) / 100]),
+                     "country": rnd.choice(["DE", "FR", "US", "GB"]),
+                     "qty": rnd.choice([None, rnd.randint(0, 9)])})
+    return rows
+
+
+def consume(bs, topic):
+    c = Consumer({"bootstrap.servers": bs, "group.id": "diff-reader", "enable.auto.commit": False,
+                  "fetch.wait.max.ms": 10})
+    lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+    out = []
+    if hi > lo:
+        c.assign([TopicPartition(topic, 0, lo)])
+        while len(out) < hi - lo:
+            m = c.poll(5)
+            if m is None:
+                break
+            if not m.error():
+                out.append(json.loads(m.value()))
+    c.close()
+    return out
+
+
+def build_flink():
+    """Compiles the oracle and returns its classpath (Maven resolves Flink once, then caches)."""
+    cp_file = os.path.join(HERE, "target", "classpath.txt")
+    if not os.path.exists(cp_file) or not os.path.exists(os.path.join(HERE, "target", "classes", "sluice", "FlinkSql.class")):
+        subprocess.run(["mvn", "-q", "-B", "-f", os.path.join(HERE, "pom.xml"), "compile",
+                        "dependency:build-classpath", "-Dmdep.outputFile=" + cp_file], check=True)
+    return os.path.join(HERE, "target", "classes") + ":" + open(cp_file).read().strip()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sluice", default=os.path.join(ROOT, "build", "shell", "sluice"))
+    ap.add_argument("--bootstrap", help="a running Kafka broker (default: start one with tests/kafka/kafka.sh)")
+    ap.add_argument("--rows", type=int, default=300)
+    opts = ap.parse_args()
+    passed = failed = 0
+    kdir = None
+    try:
+        classpath = build_flink()
+        bs = opts.bootstrap
+        if not bs:
+            kdir = tempfile.mkdtemp()
+            bs = subprocess.run([os.path.join(ROOT, "tests", "kafka", "kafka.sh"), "start", kdir],
+                                check=True, capture_output=True, text=True).stdout.strip()
+        p = Producer({"bootstrap.servers": bs})
+        for r in make_rows(opts.rows, 7):
+            p.produce("diff-orders", json.dumps(r).encode(), partition=0)
+        p.flush(30)
+        p = None
+        with tempfile.TemporaryDirectory() as tmp:
+            for who in ("sluice", "flink"):
+                path = os.path.join(tmp, who + ".sql")
+                with open(path, "w") as f:
+                    f.write(statements(bs, who))
+                cmd = [opts.sluice, "-f", path] if who == "sluice" else \
+                    ["java", "-Xmx1g", "-cp", classpath, "sluice.FlinkSql", path, "1"]
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+                if r.returncode != 0:
+                    raise RuntimeError(f"{who} failed: {r.stderr[-3000:]}")
+        for i, (cols, q) in enumerate(QUERIES):
+            s, f = consume(bs, f"diff-sluice-{i}"), consume(bs, f"diff-flink-{i}")
+            if s == f and s:
+                passed += 1
+                print(f"PASS {q}  ({len(s)} rows)")
+            else:
+                failed += 1
+                diff = [(a, b) for a, b in zip(s, f) if a != b][:3]
+                print(f"FAIL {q}: sluice {len(s)} rows, flink {len(f)} rows; first differences {diff}")
+    except Exception as e:
+        failed += 1
+        print(f"FAIL flink differential rig: {e}")
+    finally:
+        if kdir:
+            subprocess.run([os.path.join(ROOT, "tests", "kafka", "kafka.sh"), "stop", kdir])
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
