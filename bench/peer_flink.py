@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Sluice and Apache Flink side by side: the same query over the same pre-loaded topic on a real
+Kafka broker, run by Sluice and by Flink SQL (local mini-cluster, parallelism 1 and 2). For each
+run: events/s (wall clock, process start to job end), CPU seconds (user + system of the process),
+events per CPU-second, peak RSS, and the ratio Sluice / Flink.
+
+    bench/peer_flink.py [--records N]      (default 1,000,000; needs java and mvn)
+"""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "flink"))
+from run_flink_diff import build_flink  # noqa: E402
+
+COLS = "order_id BIGINT, customer STRING, amount DOUBLE, country STRING, category STRING, note STRING"
+QUERIES = {
+    "passthrough": ("order_id BIGINT, customer STRING, amount DOUBLE, country STRING, category STRING, note STRING",
+                    "SELECT * FROM src"),
+    "filter+projection": ("order_id BIGINT, who STRING, amount_eur DOUBLE",
+                          "SELECT order_id, UPPER(customer), amount * 0.92 FROM src "
+                          "WHERE amount > 100 AND country IN ('DE', 'FR')"),
+}
+
+
+def source_ddl(bs, group):
+    return (f"CREATE TABLE src ({COLS}) WITH ('connector' = 'kafka', 'topic' = 'peer-src', "
+            f"'properties.bootstrap.servers' = '{bs}', 'properties.group.id' = '{group}', "
+            "'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', 'format' = 'json');\n")
+
+
+def load(sluice, bs, n):
+    """Pre-loads the topic with n JSON records (~150 bytes) using Sluice's datagen."""
+    sql = (f"CREATE TABLE gen ({COLS}) WITH ('connector' = 'datagen', 'number-of-rows' = '{n}', "
+           "'rows-per-second' = '100000000', 'fields.order_id.kind' = 'sequence', 'fields.order_id.start' = '1', "
+           f"'fields.order_id.end' = '{n}', 'fields.customer.length' = '12', 'fields.amount.min' = '0', "
+           "'fields.amount.max' = '500', 'fields.country.length' = '2', 'fields.category.length' = '11', "
+           "'fields.note.length' = '40');\n"
+           f"CREATE TABLE dst ({COLS}) WITH ('connector' = 'kafka', 'topic' = 'peer-src', "
+           f"'properties.bootstrap.servers' = '{bs}', 'format' = 'json', 'sink.partitioner' = 'round-robin');\n"
+           "INSERT INTO dst SELECT * FROM gen;\n")
+    run([sluice, "-e", sql])
+
+
+def run(cmd):
+    """Runs cmd; returns (wall seconds, CPU seconds, peak RSS in MiB) of that process alone."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    err = p.stderr.read()
+    if status != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records", type=int, default=1000000)
+    ap.add_argument("--sluice", default=os.path.join(ROOT, "build", "shell", "sluice"))
+    opts = ap.parse_args()
+    n = opts.records
+    classpath = build_flink()
+    kdir = tempfile.mkdtemp()
+    bs = subprocess.run([os.path.join(ROOT, "tests", "kafka", "kafka.sh"), "start", kdir], check=True,
+                        capture_output=True, text=True).stdout.strip()
+    try:
+        # two partitions, so that parallelism 2 has something to split
+        from confluent_kafka.admin import AdminClient, NewTopic
+        admin = AdminClient({"bootstrap.servers": bs})
+        admin.create_topics([NewTopic("peer-src", 2, 1)])["peer-src"].result()
+        admin = None  # gone before the broker stops
+        load(opts.sluice, bs, n)
+        print(f"{n} records of ~150 bytes on Apache Kafka 3.9 (2 partitions); machine: {os.cpu_count()} cores")
+        print(f"{'query':<18} {'engine':<10} {'events/s':>10} {'CPU s':>7} {'events/CPU-s':>13} {'peak RSS':>9}")
+        with tempfile.TemporaryDirectory() as tmp:
+            for qname, (cols, q) in QUERIES.items():
+                results = {}
+                for engine, par in (("sluice", None), ("flink p1", "1"), ("flink p2", "2")):
+                    path = os.path.join(tmp, f"{qname}-{engine}.sql".replace(" ", "").replace("+", "_"))
+                    with open(path, "w") as f:
+                        f.write(source_ddl(bs, "peer-" + engine.replace(" ", "") + qname.replace("+", "")))
+                        f.write(f"CREATE TABLE sink ({cols}) WITH ('connector' = 'blackhole');\n")
+                        f.write(f"INSERT INTO sink {q};\n")
+                    cmd = [opts.sluice, "-f", path] if engine == "sluice" else \
+                        ["java", "-Xmx2g", "-cp", classpath, "sluice.FlinkSql", path, par]
+                    wall, cpu, rss = run(cmd)
+                    results[engine] = (n / wall, cpu, n / cpu, rss)
+                    print(f"{qname:<18} {engine:<10} {n / wall:>10.0f} {cpu:>7.2f} {n / cpu:>13.0f} {rss:>7.0f} MiB", flush=True)
+                s = results["sluice"]
+                for peer in ("flink p1", "flink p2"):
+                    f = results[peer]
+                    print(f"{qname:<18} sluice/{peer}: {s[0] / f[0]:.1f}x events/s, {s[2] / f[2]:.1f}x events per CPU-second, "
+                          f"{f[3] / s[3]:.1f}x less memory")
+    finally:
+        subprocess.run([os.path.join(ROOT, "tests", "kafka", "kafka.sh"), "stop", kdir])
+
+
+if __name__ == "__main__":
+    main()
