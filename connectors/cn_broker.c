@@ -68,6 +68,44 @@ bool cn_broker_is_embedded(const char *bootstrap) {
 
 /* Creates the topic on the in-process mock, or asks an external cluster for its metadata (which
  * auto-creates it where the broker allows). */
+/* Creates a topic through the admin API (CreateTopics), with the broker's default replication. */
+static int create_topic(rd_kafka_t *rk, const char *topic, int partitions, char **err) {
+    char errstr[512];
+    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, partitions > 0 ? partitions : 1, -1, errstr, sizeof errstr);
+    if (!nt) {
+        *err = sl_strdupf("Cannot create topic '%s': %s", topic, errstr);
+        return -1;
+    }
+    rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_request_timeout(opts, 10000, errstr, sizeof errstr);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_CreateTopics(rk, &nt, 1, opts, q);
+    rd_kafka_event_t *ev = rd_kafka_queue_poll(q, 15000);
+    int rc = 0;
+    if (!ev) {
+        *err = sl_strdupf("Cannot create topic '%s': no answer from Kafka", topic);
+        rc = -1;
+    } else if (rd_kafka_event_error(ev)) {
+        *err = sl_strdupf("Cannot create topic '%s': %s", topic, rd_kafka_event_error_string(ev));
+        rc = -1;
+    } else {
+        size_t n = 0;
+        const rd_kafka_topic_result_t **res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+        for (size_t i = 0; i < n; i++) {
+            rd_kafka_resp_err_t e = rd_kafka_topic_result_error(res[i]);
+            if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                *err = sl_strdupf("Cannot create topic '%s': %s", topic, rd_kafka_topic_result_error_string(res[i]));
+                rc = -1;
+            }
+        }
+    }
+    if (ev) rd_kafka_event_destroy(ev);
+    rd_kafka_queue_destroy(q);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_NewTopic_destroy(nt);
+    return rc;
+}
+
 int cn_ensure_topic(const char *bootstrap, const char *topic, int partitions, char **err) {
     pthread_mutex_lock(&g_lock);
     if (g_mc && g_bootstrap && !strcmp(bootstrap, g_bootstrap)) {
@@ -95,7 +133,19 @@ int cn_ensure_topic(const char *bootstrap, const char *topic, int partitions, ch
         *err = sl_strdupf("Cannot reach Kafka at %s: %s", bootstrap, errstr);
         return -1;
     }
-    int n = cn_topic_partitions(rk, &st, bootstrap, topic, 10000, err);
+    /* brokers that auto-create topics answer the metadata request with the new topic; Kafka
+     * with auto.create.topics.enable=false needs the admin API (which the embedded broker lacks,
+     * so it is asked only when the metadata did not bring the topic) */
+    int n = cn_topic_partitions(rk, &st, bootstrap, topic, 3000, err);
+    if (n <= 0 && !st.all_down && !st.fatal) {
+        free(*err);
+        *err = NULL;
+        if (create_topic(rk, topic, partitions, err) < 0) {
+            rd_kafka_destroy(rk);
+            return -1;
+        }
+        n = cn_topic_partitions(rk, &st, bootstrap, topic, 10000, err);
+    }
     rd_kafka_destroy(rk);
     return n > 0 ? 0 : -1;
 }

@@ -63,6 +63,9 @@ else
 fi
 tests/kafka/kafka.sh stop "$kdir"
 rm -rf "$kdir"
+echo "== topic creation on Apache Kafka without auto-creation"
+$PY tests/kafka/run_topic_creation.py --sluice "$BUILD/shell/sluice" 2>&1 | tee "$log/creation"
+count "$log/creation" "topic creation"
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

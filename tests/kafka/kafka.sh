@@ -4,7 +4,7 @@
 #                                    storage directory under DIR, start, wait until it accepts
 #                                    connections; prints the bootstrap address
 #   tests/kafka/kafka.sh stop DIR    stop it cleanly (SIGTERM, then wait)
-# Needs java and mvn (Debian: default-jre-headless, maven). Nothing downloaded is committed:
+# SLUICE_KAFKA_AUTO_CREATE=false starts it with topic auto-creation off. Needs java and mvn (Debian: default-jre-headless, maven). Nothing downloaded is committed:
 # jars land in ~/.m2 and in $SLUICE_KAFKA_LIB (default ~/.cache/sluice/kafka-lib).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +41,7 @@ offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=true
+auto.create.topics.enable=${SLUICE_KAFKA_AUTO_CREATE:-true}
 PROPS
     id=$(java -cp "$lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
     java -cp "$lib/*" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >"$dir/format.log" 2>&1
