@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <unistd.h>
 #include "../common/sl_error.h"
@@ -549,6 +550,14 @@ static int ks_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
     return out->nrows;
 }
 
+/* Commit errors that go away by themselves (the group coordinator is loading or moving). */
+static bool is_retriable_commit_error(rd_kafka_resp_err_t e) {
+    return e == RD_KAFKA_RESP_ERR_NOT_COORDINATOR || e == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+           e == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE || e == RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT ||
+           e == RD_KAFKA_RESP_ERR__TIMED_OUT || e == RD_KAFKA_RESP_ERR__TRANSPORT ||
+           e == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS;
+}
+
 /* Commits the offsets after the rows returned so far to the user's group (if any). */
 static int ks_commit(cn_source *s, char **err) {
     ksrc *ks = (ksrc *)s;
@@ -561,14 +570,23 @@ static int ks_commit(cn_source *s, char **err) {
     }
     int rc = 0;
     if (l->cnt) {
-        rd_kafka_resp_err_t e = rd_kafka_commit(ks->rk, l, 0);
-        for (int i = 0; !e && i < l->cnt; i++)
-            if (l->elems[i].err) e = l->elems[i].err;
-        if (e) {
+        /* A new group's coordinator may still be loading or moving (NOT_COORDINATOR and
+         * friends): retry those briefly; if they persist, keep running, since the next commit
+         * carries the same offsets and Kafka's offsets are for visibility, not the job's truth. */
+        rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            e = rd_kafka_commit(ks->rk, l, 0);
+            for (int i = 0; !e && i < l->cnt; i++)
+                if (l->elems[i].err) e = l->elems[i].err;
+            if (!is_retriable_commit_error(e)) break;
+            struct timespec ts = {0, 250 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        if (e && !is_retriable_commit_error(e)) {
             *err = sl_strdupf("Failed to commit offsets of table '%s' to group '%s': %s", ks->table, ks->group,
                               rd_kafka_err2str(e));
             rc = CN_ERROR;
-        } else {
+        } else if (!e) {
             for (int i = 0; i < ks->nparts; i++) ks->parts[i].committed = ks->parts[i].next;
         }
     }
