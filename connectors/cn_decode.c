@@ -45,6 +45,8 @@ int cn_decoder_init(cn_decoder *d, const cn_spec *spec, const char *format, int 
     }
     const char *fm = cn_format_opt(spec, prefix, format, "fail-on-missing-field");
     d->fail_on_missing = fm && !strcasecmp(fm, "true");
+    const char *ipe = cn_format_opt(spec, prefix, format, "ignore-parse-errors");
+    d->null_bad_fields = ipe && !strcasecmp(ipe, "true");
     if (d->format == CN_FMT_JSON) d->jp = cn_json_parser_new();
     if (d->format == CN_FMT_RAW) {
         if (d->n > 1) {
@@ -148,6 +150,10 @@ bool cn_decode(cn_decoder *d, const char *data, size_t len, sl_batch *b, sl_valu
             }
             char why2[160];
             if (!cn_json_to_value(v, d->cols[i]->type, b, &row[d->cols[i]->out], why2, sizeof why2)) {
+                if (d->null_bad_fields) { /* as Flink: the field is NULL, the record is kept */
+                    row[d->cols[i]->out] = sl_null();
+                    continue;
+                }
                 snprintf(msg, msgn, "field '%s': %s", d->names[i], why2);
                 return false;
             }

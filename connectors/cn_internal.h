@@ -89,6 +89,7 @@ typedef struct cn_decoder {
     struct cn_json_val *vals;  /* n, scratch */
     cn_json_parser *jp;
     bool fail_on_missing;
+    bool null_bad_fields;      /* ignore-parse-errors: a field that does not convert is NULL */
     char csv_delim;
     int *csv_pos;              /* n: field position of each column */
 } cn_decoder;
@@ -127,7 +128,8 @@ int cn_json_extract(cn_json_parser *p, const char *data, size_t len, const char 
  * a reason (static or in msg) when the value does not fit the type. */
 bool cn_json_to_value(const cn_json_val *v, sl_type t, sl_batch *b, sl_value *out, char *msg, size_t msgn);
 /* Appends {"a":1,"b":"x"} for the given columns of a row (which == NULL: all n in order). */
-void cn_json_encode(sl_buf *out, const cn_column *cols, const int *which, int n, const sl_value *row, bool iso);
+void cn_json_encode(sl_buf *out, const cn_column *cols, const int *which, int n, const sl_value *row, bool iso,
+                    bool plain_decimals);
 /* Appends a JSON string literal with the required escapes. */
 void cn_json_string(sl_buf *out, const char *p, size_t n);
 

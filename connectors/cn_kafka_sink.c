@@ -25,6 +25,7 @@ typedef struct ksink {
     int *key_cols, nkey;    /* key.fields */
     int fmt, key_fmt;       /* CN_FMT_JSON / CN_FMT_RAW */
     bool iso;
+    bool plain_decimals;  /* json.encode.decimal-as-plain-number */
     int partitioner;
     int nparts, rr;
     sl_buf vbuf, kbuf;
@@ -89,6 +90,8 @@ cn_sink *cn_kafka_sink_open(const cn_spec *spec, char **err) {
     if ((ks->fmt = sink_format(fmt, ks->table, "format", err)) < 0) goto fail;
     const char *std = cn_format_opt(spec, "value.", "json", "timestamp-format.standard");
     ks->iso = std && !strcasecmp(std, "ISO-8601");
+    const char *plain = cn_format_opt(spec, "value.", "json", "encode.decimal-as-plain-number");
+    ks->plain_decimals = plain && !strcasecmp(plain, "true");
 
     /* key.fields name the key; the value keeps every column unless 'value.fields-include' is
      * 'EXCEPT_KEY' (Flink's default is ALL). */
@@ -177,7 +180,7 @@ static void encode(ksink *ks, int fmt, sl_buf *buf, const int *which, int n, con
         if (!v->null) sl_buf_append(buf, v->s.ptr, v->s.len);
         return;
     }
-    cn_json_encode(buf, ks->cols, which, n, row, ks->iso);
+    cn_json_encode(buf, ks->cols, which, n, row, ks->iso, ks->plain_decimals);
 }
 
 /* Produces every row of b; a full local queue is drained by serving delivery reports. */
