@@ -78,9 +78,8 @@ TS = re.compile(r"^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)(\.\d*)?$")
 
 
 def normalize(v):
-    """Flink writes the fraction of a timestamp with as few digits as it needs
-    ('10:00:00', '10:00:00.5'); Sluice writes exactly the column's precision ('10:00:00.000').
-    Both read either; the comparison strips trailing zeros."""
+    """Timestamps compare by value, not by spelling: both engines write the fraction with as few
+    digits as it needs ('10:00:00', '10:00:00.5'), but either reads '10:00:00.000' too."""
     if isinstance(v, dict):
         return {k: normalize(x) for k, x in v.items()}
     if isinstance(v, str):
