@@ -112,7 +112,7 @@ def build_flink():
     cp_file = os.path.join(HERE, "target", "classpath.txt")
     if not os.path.exists(cp_file) or not os.path.exists(os.path.join(HERE, "target", "classes", "sluice", "FlinkSql.class")):
         subprocess.run(["mvn", "-q", "-B", "-f", os.path.join(HERE, "pom.xml"), "compile",
-                        "dependency:build-classpath", "-Dmdep.outputFile=" + cp_file], check=True)
+                        "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath", "-Dmdep.outputFile=" + cp_file], check=True)
     return os.path.join(HERE, "target", "classes") + ":" + open(cp_file).read().strip()
 
 

@@ -20,7 +20,7 @@ case "$cmd" in
 start)
     if [ ! -f "$lib/.complete" ]; then
         mkdir -p "$lib"
-        mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$lib" >&2
+        mvn -q -B -f "$here/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies -DoutputDirectory="$lib" >&2
         touch "$lib/.complete"
     fi
     mkdir -p "$dir/data"
