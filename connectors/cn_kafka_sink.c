@@ -200,6 +200,10 @@ static int sk_write(cn_sink *s, const sl_batch *b, char **err) {
             encode(ks, ks->key_fmt, &ks->kbuf, ks->key_cols, ks->nkey, row);
             key = ks->kbuf.data ? ks->kbuf.data : "";
             klen = ks->kbuf.len;
+            if (ks->key_fmt == CN_FMT_RAW && row[ks->cols[ks->key_cols[0]].out].null) {
+                key = NULL; /* a NULL raw key is a null key, as in Flink */
+                klen = 0;
+            }
         }
         int32_t part = RD_KAFKA_PARTITION_UA;
         if (ks->partitioner == PART_FIXED) part = 0;

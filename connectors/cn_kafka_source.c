@@ -477,6 +477,7 @@ static int take_message(ksrc *ks, rd_kafka_message_t *m, sl_batch *out, char **e
     kp->next = m->offset + 1;
     if (ks->bounded && kp->next >= kp->stop) part_done(ks, kp);
     if (!m->payload) return 0; /* tombstone: skipped like Flink's json format */
+    if (ks->has_key && !m->key) return 0; /* key fields but no key: Flink drops the record */
     sl_value *row = sl_batch_add_row(out);
     char msg[256];
     bool ok = true;
