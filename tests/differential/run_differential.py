@@ -33,6 +33,19 @@ QUERIES = [
     ("SELECT id, SUBSTRING(s, 2, 2), LOWER(s), CHAR_LENGTH(s) FROM t",
      "SELECT id, substr(s, 2, 2), lower(s), length(s) FROM t", "id INT, x STRING, y STRING, z INT"),
     ("SELECT id, ABS(a - 50), b * b FROM t WHERE s IS NULL OR a IS NULL", None, "id INT, x INT, y DOUBLE"),
+    ("SELECT id, a < b, a = b, NOT (a >= b) FROM t", None, "id INT, x BOOLEAN, y BOOLEAN, z BOOLEAN"),
+    ("SELECT id FROM t WHERE b > a AND NOT s LIKE '%B_'", None, "id INT"),
+    ("SELECT id, a IN (1, NULL), a NOT IN (2, 3) FROM t", None, "id INT, x BOOLEAN, y BOOLEAN"),
+    ("SELECT id FROM t WHERE a NOT IN (1, NULL)", None, "id INT"),
+    ("SELECT id, -a, NULLIF(a, 0), a - b * 2.5 FROM t WHERE a BETWEEN -10 AND 10 OR b NOT BETWEEN 1 AND 9",
+     None, "id INT, x INT, y INT, z DOUBLE"),
+    ("SELECT id, s || '/' || CAST(a AS STRING), UPPER(s) || LOWER(s) FROM t WHERE s <> '' OR a < 0",
+     "SELECT id, s || '/' || CAST(a AS TEXT), upper(s) || lower(s) FROM t WHERE s <> '' OR a < 0",
+     "id INT, x STRING, y STRING"),
+    ("SELECT id, CASE WHEN s IS NULL THEN -1 WHEN s LIKE '%a%' THEN a ELSE a * 2 END FROM t WHERE a IS NOT NULL OR b > 5",
+     None, "id INT, x INT"),
+    ("SELECT id, SUBSTRING(s, 1, 3), SUBSTRING(s FROM 3) FROM t WHERE CHAR_LENGTH(s) > 2",
+     "SELECT id, substr(s, 1, 3), substr(s, 3) FROM t WHERE length(s) > 2", "id INT, x STRING, y STRING"),
 ]
 
 
@@ -40,8 +53,8 @@ def make_rows(n, seed):
     rnd = random.Random(seed)
     rows = []
     for i in range(n):
-        a = None if rnd.random() < 0.15 else rnd.randint(0, 100)
-        b = None if rnd.random() < 0.15 else rnd.randint(0, 40) / 4
+        a = None if rnd.random() < 0.15 else rnd.randint(-50, 100)
+        b = None if rnd.random() < 0.15 else rnd.randint(-8, 40) / 4
         s = None if rnd.random() < 0.15 else "".join(rnd.choice("abcAB") for _ in range(rnd.randint(0, 5)))
         rows.append({"id": i, "a": a, "b": b, "s": s})
     return rows
@@ -84,13 +97,9 @@ def consume(addr, topic):
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sluice", default=os.path.join(ROOT, "build", "shell", "sluice"))
-    ap.add_argument("--rows", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=20261125)
-    opts = ap.parse_args()
-    rows = make_rows(opts.rows, opts.seed)
+def run_seed(opts, seed):
+    """One sluice run of every query over the rows of one seed; returns (passed, failed)."""
+    rows = make_rows(opts.rows, seed)
     db = sqlite3.connect(":memory:")
     db.execute("PRAGMA case_sensitive_like = ON")
     db.execute("CREATE TABLE t (id INTEGER, a INTEGER, b REAL, s TEXT)")
@@ -114,26 +123,51 @@ def main():
             sql.append(f"INSERT INTO out{i} {q};")
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
             f.write("\n".join(sql))
-        r = subprocess.run([opts.sluice, "-f", f.name, "--set", "sluice.bootstrap.servers=" + addr,
-                            "--set", "scan.bounded.mode=latest-offset"], capture_output=True, text=True, timeout=300)
-        os.unlink(f.name)
-        if r.returncode != 0:
-            print("FAIL sluice run:", r.stderr[-2000:])
+        try:
+            r = subprocess.run([opts.sluice, "-f", f.name, "--set", "sluice.bootstrap.servers=" + addr,
+                                "--set", "scan.bounded.mode=latest-offset"], capture_output=True, text=True,
+                               timeout=300, errors="replace")
+            if r.returncode != 0:
+                print(f"FAIL seed {seed}: sluice run:", r.stderr[-2000:])
+                failed += 1
+        except subprocess.TimeoutExpired:
+            print(f"FAIL seed {seed}: sluice run timed out after 300 s")
             failed += 1
+        finally:
+            os.unlink(f.name)
         for i, (q, lite, cols) in enumerate(QUERIES):
             names = [c.split()[0] for c in cols.split(",")]
-            got = sorted((tuple(norm(json.loads(v)[n]) for n in names) for v in consume(addr, f"out{i}")), key=repr)
+            try:
+                got = sorted((tuple(norm(json.loads(v)[n]) for n in names) for v in consume(addr, f"out{i}")),
+                             key=repr)
+            except Exception as e:  # noqa: BLE001 - reported as a failure of this query
+                got = [("cannot read the output", repr(e))]
             want = sorted((tuple(norm(x) for x in row) for row in db.execute(lite or q)), key=repr)
             if len(got) == len(want) and all(same(a, b) for a, b in zip(got, want)):
                 passed += 1
-                print(f"PASS {q}  ({len(got)} rows)")
+                print(f"PASS seed {seed}: {q}  ({len(got)} rows)")
             else:
                 failed += 1
                 diff = [(a, b) for a, b in zip(got, want) if not same(a, b)][:5]
-                print(f"FAIL {q}: sluice {len(got)} rows, sqlite {len(want)} rows; first differences {diff}")
+                print(f"FAIL seed {seed}: {q}: sluice {len(got)} rows, sqlite {len(want)} rows; "
+                      f"first differences (sluice, sqlite) {diff}")
     finally:
         broker.terminate()
         broker.wait(10)
+    return passed, failed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sluice", default=os.path.join(ROOT, "build", "shell", "sluice"))
+    ap.add_argument("--rows", type=int, default=2000)
+    ap.add_argument("--seed", type=int, action="append", help="random seed (repeatable; default 20261125 and 7)")
+    opts = ap.parse_args()
+    passed = failed = 0
+    for seed in opts.seed or [20261125, 7]:
+        p, f = run_seed(opts, seed)
+        passed += p
+        failed += f
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

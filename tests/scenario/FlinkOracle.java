@@ -31,6 +31,12 @@ public final class FlinkOracle {
                     if (s.isEmpty()) continue;
                     String head = s.replaceAll("(?s)^(\\s*(--[^\\n]*\\n|/\\*.*?\\*/))*\\s*", "")
                             .toUpperCase();
+                    java.util.regex.Matcher set = java.util.regex.Pattern
+                            .compile("(?is)SET\\s+'([^']*)'\\s*=\\s*'([^']*)'\\s*").matcher(s);
+                    if (set.matches()) {  // the SQL client's SET, which executeSql() lacks
+                        env.getConfig().getConfiguration().setString(set.group(1), set.group(2));
+                        continue;
+                    }
                     TableResult r = env.executeSql(s);
                     if (head.startsWith("SELECT") || head.startsWith("VALUES")) {
                         try (var it = r.collect()) {

@@ -128,12 +128,12 @@ def to_contract(line):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("pattern", nargs="?", default="")
+    ap.add_argument("pattern", nargs="?", default="", help="regular expression on the file name")
     ap.add_argument("--bootstrap", help="a running Kafka broker (default: start one)")
     ap.add_argument("--verbose", action="store_true")
     opts = ap.parse_args()
     files = sorted(f for f in glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.test"))
-                   if opts.pattern in os.path.basename(f))
+                   if re.search(opts.pattern, os.path.basename(f)))
     cp = classpath()
     kdir = None
     bs = opts.bootstrap
@@ -155,7 +155,7 @@ def main():
             prefix = f"fo{run_id}-{name.replace('_', '-')}-"
             for kind, args, lines in sections:
                 if kind == "input":
-                    rs.produce(bs, prefix + args[0], lines, "keyed" in args[1:])
+                    rs.produce(bs, prefix + args[0], lines, args=args)
             sql = "\n".join(next((l for k, _, l in sections if k == "sql"), []))
             sql = rs.rewrite_topics(sql, prefix, topics)
             stmts = [adapt(s, bs) for s in split_statements(sql)]
