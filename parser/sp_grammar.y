@@ -43,7 +43,7 @@
     SHOW TABLES DESCRIBE DESC ASC EXPLAIN PLAN SET RESET IF
     YEAR MONTH DAY HOUR MINUTE SECOND TO
     TIMESTAMP DATE TIME ZONE LOCAL WITHOUT PRECISION
-    BOTH LEADING TRAILING FILTER ESCAPE POSITION SUBSTRING TRIM.
+    BOTH LEADING TRAILING FILTER ESCAPE POSITION SUBSTRING TRIM UNKNOWN.
 
 /* Reserved words with no rule yet: they make unsupported syntax fail at the right token. */
 %token JOIN INNER OUTER CROSS FULL ON USING UNION INTERSECT EXCEPT OVER WINDOW LATERAL.
@@ -338,6 +338,9 @@ pred(A) ::= pred(L) cmp_op(O) concat_expr(R). { A = sp_e_binary(ctx, O, L, R); }
 pred(A) ::= pred(X) IS NULL. { A = sp_e_is(ctx, SP_E_IS_NULL, X, false, 0); }
 pred(A) ::= pred(X) IS NOT NULL. { A = sp_e_is(ctx, SP_E_IS_NULL, X, true, 0); }
 pred(A) ::= pred(X) IS TRUE. { A = sp_e_is(ctx, SP_E_IS_BOOL, X, false, 1); }
+/* IS [NOT] UNKNOWN: the boolean test for NULL */
+pred(A) ::= pred(X) IS UNKNOWN. { A = sp_e_is(ctx, SP_E_IS_NULL, X, false, 0); }
+pred(A) ::= pred(X) IS NOT UNKNOWN. { A = sp_e_is(ctx, SP_E_IS_NULL, X, true, 0); }
 pred(A) ::= pred(X) IS NOT TRUE. { A = sp_e_is(ctx, SP_E_IS_BOOL, X, true, 1); }
 pred(A) ::= pred(X) IS FALSE. { A = sp_e_is(ctx, SP_E_IS_BOOL, X, false, 0); }
 pred(A) ::= pred(X) IS NOT FALSE. { A = sp_e_is(ctx, SP_E_IS_BOOL, X, true, 0); }
