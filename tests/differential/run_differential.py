@@ -12,7 +12,10 @@ import subprocess
 import sys
 import tempfile
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
+from kafka_read import read_partition  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -81,20 +84,7 @@ def same(x, y):
 
 
 def consume(addr, topic):
-    c = Consumer({"bootstrap.servers": addr, "group.id": "diff", "enable.auto.commit": False,
-                  "fetch.wait.max.ms": 10})
-    lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-    out = []
-    if hi > lo:
-        c.assign([TopicPartition(topic, 0, lo)])
-        while len(out) < hi - lo:
-            m = c.poll(5)
-            if m is None:
-                break
-            if not m.error():
-                out.append(m.value())
-    c.close()
-    return out
+    return [v for _, v in read_partition(addr, topic, group="diff")]
 
 
 def run_seed(opts, seed):

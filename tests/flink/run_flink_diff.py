@@ -15,7 +15,10 @@ import subprocess
 import sys
 import tempfile
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
+from kafka_read import read_partition  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -91,20 +94,7 @@ def normalize(v):
 
 
 def consume(bs, topic):
-    c = Consumer({"bootstrap.servers": bs, "group.id": "diff-reader", "enable.auto.commit": False,
-                  "fetch.wait.max.ms": 10})
-    lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-    out = []
-    if hi > lo:
-        c.assign([TopicPartition(topic, 0, lo)])
-        while len(out) < hi - lo:
-            m = c.poll(5)
-            if m is None:
-                break
-            if not m.error():
-                out.append(normalize(json.loads(m.value())))
-    c.close()
-    return out
+    return [normalize(json.loads(v)) for _, v in read_partition(bs, topic, group="diff-reader")]
 
 
 def build_flink():

@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECTION_KINDS = {"input", "output", "sql", "stdout", "error", "stderr", "exit"}
 INPUT_FLAGS = {"keyed", "timestamped"}
@@ -165,29 +167,10 @@ def produce(addr, topic, lines, keyed=False, args=None):
 def consume(addr, topic):
     """Every record of partition 0 of `topic`, from the beginning to the high watermark, as
     (key text or None, value text or '<null>')."""
-    from confluent_kafka import Consumer, TopicPartition
-    c = Consumer({"bootstrap.servers": addr, "group.id": "scenario-reader", "enable.auto.commit": False,
-                  "fetch.wait.max.ms": 10, "auto.offset.reset": "earliest", "log_level": 3})
-    try:
-        md = c.list_topics(topic, timeout=10)  # metadata first, or the first fetch waits 0.5 s
-        t = md.topics.get(topic)
-        if t is None or (t.error is not None and not t.partitions):
-            return []  # never created (nothing written): no records
-        lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-        out = []
-        if hi > lo:
-            c.assign([TopicPartition(topic, 0, lo)])
-            deadline = time.monotonic() + 30
-            while len(out) < hi - lo and time.monotonic() < deadline:
-                m = c.poll(1)
-                if m is None or m.error():
-                    continue
-                key = m.key().decode("utf-8", "replace") if m.key() is not None else None
-                val = m.value().decode("utf-8", "replace") if m.value() is not None else "<null>"
-                out.append((key, val))
-        return out
-    finally:
-        c.close()
+    from kafka_read import read_partition
+    return [(k.decode("utf-8", "replace") if k is not None else None,
+             v.decode("utf-8", "replace") if v is not None else "<null>")
+            for k, v in read_partition(addr, topic, group="scenario-reader")]
 
 
 def start_broker(sluice, topics, timeout=30):
