@@ -110,15 +110,22 @@ static void reset_setting(sh_session *s, const char *key) {
     s->settings = o;
 }
 
-/* Plans and runs a query statement (SELECT, INSERT); prints results of a SELECT. */
-static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
+/* Plans a query statement; on failure prints the error (line, column, caret) and returns NULL. */
+static pl_plan *plan_or_report(sh_session *s, const sp_stmt *st, const char *src) {
     char *err = NULL;
     pl_plan *p = pl_plan_statement(&s->catalog, st, src, &err);
     if (!p) {
         fprintf(stderr, "%s\n", err);
         free(err);
-        return -1;
     }
+    return p;
+}
+
+/* Plans and runs a query statement (SELECT, INSERT); prints results of a SELECT. */
+static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
+    pl_plan *p = plan_or_report(s, st, src);
+    if (!p) return -1;
+    char *err = NULL;
     sh_result res;
     sh_mode dflt = s->interactive ? SH_MODE_TABLEAU : SH_MODE_PLAIN;
     sh_result_init(&res, s->out, sh_mode_parse(sl_options_get(&s->settings, "sql-client.execution.result-mode"), dflt));
@@ -158,13 +165,8 @@ static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
 
 /* EXPLAIN: the physical plan of a query. */
 static int explain(sh_session *s, const sp_stmt *st, const char *src) {
-    char *err = NULL;
-    pl_plan *p = pl_plan_statement(&s->catalog, st, src, &err);
-    if (!p) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
-        return -1;
-    }
+    pl_plan *p = plan_or_report(s, st, src);
+    if (!p) return -1;
     sl_buf b = {0};
     pl_explain(&b, p);
     fputs(b.data, s->out);
