@@ -16,6 +16,57 @@ struct cn_json_parser {
     std::string padded;  // the record copied with SIMDJSON_PADDING readable bytes after it
 };
 
+// True when `raw` (a token, maybe followed by blanks) is a JSON number as RFC 8259 spells it:
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?  (so "-", "01", "1." and "+1" are malformed).
+static bool valid_number(std::string_view raw) {
+    size_t i = 0, n = raw.size();
+    auto digit = [&](size_t k) { return k < n && raw[k] >= '0' && raw[k] <= '9'; };
+    if (i < n && raw[i] == '-') i++;
+    if (!digit(i)) return false;
+    if (raw[i] == '0') i++;
+    else while (digit(i)) i++;
+    if (i < n && raw[i] == '.') {
+        if (!digit(++i)) return false;
+        while (digit(i)) i++;
+    }
+    if (i < n && (raw[i] == 'e' || raw[i] == 'E')) {
+        i++;
+        if (i < n && (raw[i] == '+' || raw[i] == '-')) i++;
+        if (!digit(i)) return false;
+        while (digit(i)) i++;
+    }
+    return i == n;
+}
+
+// Drops the blanks simdjson leaves after a scalar token.
+static std::string_view trim_token(std::string_view raw) {
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\t' || raw.back() == '\r'))
+        raw.remove_suffix(1);
+    return raw;
+}
+
+// True when the value of a field nobody reads is well-formed at its top level: On-Demand skips
+// such values without looking at their atoms, so "tru" or "-" would otherwise pass (Flink's
+// Jackson rejects the record). Strings, objects and arrays were checked structurally by stage 1;
+// the type is read from the first character alone, so they cost nothing more here.
+static bool valid_skipped(simdjson::ondemand::value &v) {
+    using namespace simdjson::ondemand;
+    json_type t;
+    if (v.type().get(t)) return false;
+    switch (t) {
+    case json_type::object: case json_type::array: case json_type::string: return true;
+    case json_type::boolean: { bool b; return !v.get_bool().get(b); }
+    case json_type::null: { bool n; return !v.is_null().get(n) && n; }
+    default: return valid_number(trim_token(v.raw_json_token()));
+    }
+}
+
+// The reason for a failed access: a literal that is not one ("tru", "nul") reads as a type error
+// in simdjson, but the record is malformed.
+static const char *why(simdjson::error_code e) {
+    return e == simdjson::INCORRECT_TYPE ? "malformed value" : simdjson::error_message(e);
+}
+
 extern "C" cn_json_parser *cn_json_parser_new(void) { return new cn_json_parser(); }
 extern "C" void cn_json_parser_free(cn_json_parser *p) { delete p; }
 
@@ -31,42 +82,48 @@ extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len,
     error_code e = jp->parser.iterate(padded_string_view(jp->padded.data(), len, jp->padded.size())).get(doc);
     if (e) { *err = error_message(e); return -1; }
     ondemand::object obj;
-    if ((e = doc.get_object().get(obj))) { *err = "the value is not a JSON object"; return -1; }
+    if ((e = doc.get_object().get(obj))) {
+        *err = e == INCORRECT_TYPE ? "the value is not a JSON object" : error_message(e);
+        return -1;
+    }
+    int hint = 0;
     for (auto fr : obj) {
         ondemand::field field;
         if ((e = std::move(fr).get(field))) { *err = error_message(e); return -1; }
         std::string_view key;
         if ((e = field.unescaped_key().get(key))) { *err = error_message(e); return -1; }
+        // records usually repeat one field order: start looking after the last field found
         int idx = -1;
-        for (int i = 0; i < n; i++)
+        for (int k = 0; k < n; k++) {
+            int i = hint + k < n ? hint + k : hint + k - n;
             if (name_lens[i] == key.size() && std::memcmp(names[i], key.data(), key.size()) == 0) { idx = i; break; }
-        if (idx < 0) continue;  // unread values are skipped by the iteration
+        }
+        if (idx >= 0) hint = idx + 1 < n ? idx + 1 : 0;
         ondemand::value v = field.value();
+        if (idx < 0) {  // unread values are skipped by the iteration; only their atoms are checked
+            if (!valid_skipped(v)) { *err = "malformed value"; return -1; }
+            continue;
+        }
         ondemand::json_type t;
-        if ((e = v.type().get(t))) { *err = error_message(e); return -1; }
+        if ((e = v.type().get(t))) { *err = why(e); return -1; }
         cn_json_val *o = &out[idx];
         switch (t) {
         case ondemand::json_type::null: {
             bool isnull = false;
-            if ((e = v.is_null().get(isnull))) { *err = error_message(e); return -1; }
+            if ((e = v.is_null().get(isnull))) { *err = why(e); return -1; }
+            if (!isnull) { *err = "malformed value"; return -1; }  // e.g. "nul"
             o->kind = CN_JSON_NULL;
             break;
         }
         case ondemand::json_type::boolean:
-            if ((e = v.get_bool().get(o->b))) { *err = error_message(e); return -1; }
+            if ((e = v.get_bool().get(o->b))) { *err = why(e); return -1; }
             o->kind = CN_JSON_BOOL;
             break;
         case ondemand::json_type::number: {
-            std::string_view raw = v.raw_json_token();
-            while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\t' || raw.back() == '\r'))
-                raw.remove_suffix(1);
-            // the converter parses the text itself; here only reject what cannot be a number
+            std::string_view raw = trim_token(v.raw_json_token());
+            // the converter parses the text itself; here only check the JSON number grammar
             // (cheaper than letting simdjson parse it into a double we would throw away)
-            for (char c : raw)
-                if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) {
-                    *err = "malformed number";
-                    return -1;
-                }
+            if (!valid_number(raw)) { *err = "malformed number"; return -1; }
             o->kind = CN_JSON_NUMBER;
             o->p = raw.data();
             o->n = raw.size();
@@ -74,7 +131,7 @@ extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len,
         }
         case ondemand::json_type::string: {
             std::string_view s;
-            if ((e = v.get_string().get(s))) { *err = error_message(e); return -1; }
+            if ((e = v.get_string().get(s))) { *err = why(e); return -1; }
             o->kind = CN_JSON_STRING;
             o->p = s.data();
             o->n = s.size();
@@ -84,7 +141,7 @@ extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len,
             // kept as JSON text: a STRING column reads it as Flink does (the node's toString)
             ondemand::object sub;
             std::string_view raw;
-            if ((e = v.get_object().get(sub)) || (e = sub.raw_json().get(raw))) { *err = error_message(e); return -1; }
+            if ((e = v.get_object().get(sub)) || (e = sub.raw_json().get(raw))) { *err = why(e); return -1; }
             o->kind = CN_JSON_OTHER;
             o->p = raw.data();
             o->n = raw.size();
@@ -93,7 +150,7 @@ extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len,
         case ondemand::json_type::array: {
             ondemand::array sub;
             std::string_view raw;
-            if ((e = v.get_array().get(sub)) || (e = sub.raw_json().get(raw))) { *err = error_message(e); return -1; }
+            if ((e = v.get_array().get(sub)) || (e = sub.raw_json().get(raw))) { *err = why(e); return -1; }
             o->kind = CN_JSON_OTHER;
             o->p = raw.data();
             o->n = raw.size();

@@ -35,6 +35,43 @@ static bool parse_int(const char *p, size_t n, int64_t *out) {
     return true;
 }
 
+/* A decimal number ("-12.5", "3e2") as a double without strtod when that is exact (Clinger's
+ * fast path: at most 2^53 as integer digits and a power of ten up to 22 are both exact doubles,
+ * so one multiplication or division rounds correctly). False when the text needs strtod. */
+static bool fast_double(const char *p, size_t n, double *out) {
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *e = p + n;
+    bool neg = p < e && *p == '-';
+    if (p < e && (*p == '-' || *p == '+')) p++;
+    uint64_t m = 0;
+    int digits = 0, exp10 = 0;
+    const char *d0 = p;
+    for (; p < e && *p >= '0' && *p <= '9'; p++, digits++) m = m * 10 + (uint64_t)(*p - '0');
+    bool any = p > d0;
+    if (p < e && *p == '.') {
+        const char *f0 = ++p;
+        for (; p < e && *p >= '0' && *p <= '9'; p++, digits++, exp10--) m = m * 10 + (uint64_t)(*p - '0');
+        any |= p > f0;
+    }
+    if (!any || digits > 19) return false;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        bool eneg = p < e && *p == '-';
+        if (p < e && (*p == '-' || *p == '+')) p++;
+        int x = 0;
+        const char *x0 = p;
+        for (; p < e && *p >= '0' && *p <= '9' && x < 1000; p++) x = x * 10 + (*p - '0');
+        if (p == x0) return false;
+        exp10 += eneg ? -x : x;
+    }
+    if (p != e || m > (1ULL << 53) || exp10 < -22 || exp10 > 22) return false;
+    double d = (double)m;
+    d = exp10 < 0 ? d / pow10[-exp10] : d * pow10[exp10];
+    *out = neg ? -d : d;
+    return true;
+}
+
 /* INT/BIGINT from a JSON number or string, as Flink's canConvertToInt/parseInt: a number with a
  * fraction or exponent is truncated when in range; a string must hold an integer. */
 static bool int_of(const cn_json_val *v, bool num, sl_type t, sl_value *out) {
@@ -89,10 +126,18 @@ bool cn_json_to_value(const cn_json_val *v, sl_type t, sl_batch *b, sl_value *ou
     case SL_T_FLOAT:
     case SL_T_DOUBLE:
         if (num || text) {
+            double d;
+            if (num && fast_double(v->p, v->n, &d)) {
+                *out = sl_double(t.id == SL_T_FLOAT ? (float)d : d);
+                return true;
+            }
             char *end;
-            const char *s = tok(v, buf, sizeof buf);
-            double d = strtod(s, &end);
-            if (!*end && end != s) {
+            /* long texts (rare) are copied whole into the arena, not cut at the buffer's size */
+            const char *s = v->n < sizeof buf ? tok(v, buf, sizeof buf) : sl_arena_strndup(b->arena, v->p, v->n);
+            d = strtod(s, &end);
+            bool converted = end != s;
+            while (text && (*end == ' ' || *end == '\t')) end++; /* Flink trims strings */
+            if (!*end && converted) {
                 *out = sl_double(t.id == SL_T_FLOAT ? (float)d : d);
                 return true;
             }

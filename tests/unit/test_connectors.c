@@ -282,6 +282,7 @@ static void test_lenient(void) {
     topic("t_len", 1);
     produce("t_len", 0, NULL, "{\"i\":2.7,\"b\":\"TRUE\",\"s\":[1,{\"a\":null}],\"l\":\" 42 \",\"f\":\"1.5\"}", 0);
     produce("t_len", 0, NULL, "{\"i\":-1e3,\"b\":\"yes\",\"s\":7,\"l\":-9223372036854775808,\"f\":1E2}", 0);
+    produce("t_len", 0, NULL, "{\"i\":1,\"b\":false,\"s\":\"x\",\"l\":\"7\",\"f\":\" 2.5 \"}", 0);
     flush_producer();
     tcol cols[] = {{"i", ty(SL_T_INT), CN_FROM_VALUE}, {"b", ty(SL_T_BOOLEAN), CN_FROM_VALUE},
                    {"s", ty(SL_T_STRING), CN_FROM_VALUE}, {"l", ty(SL_T_BIGINT), CN_FROM_VALUE},
@@ -291,7 +292,8 @@ static void test_lenient(void) {
     make_spec(&sb, "len", cols, 5, "connector=kafka", "topic=t_len", "format=json", "scan.bounded.mode=latest-offset",
               NULL);
     read_all(&sb, &r, 100);
-    CHECK(!strcmp(txt(&r), "[2, true, [1,{\"a\":null}], 42, 1.5]\n[-1000, false, 7, -9223372036854775808, 100.0]\n"),
+    CHECK(!strcmp(txt(&r), "[2, true, [1,{\"a\":null}], 42, 1.5]\n[-1000, false, 7, -9223372036854775808, 100.0]\n"
+                          "[1, false, x, 7, 2.5]\n"),
           "lenient %s %s", r.err ? r.err : "", txt(&r));
     result_free(&r);
     spec_free(&sb);
@@ -307,6 +309,34 @@ static void test_lenient(void) {
     read_all(&sb, &r, 100);
     CHECK(!strcmp(txt(&r), "[1, a,\"b\", 2024-01-01 00:00:01, null]\n[2, plain, null, null]\n"), "csv %s %s",
           r.err ? r.err : "", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+}
+
+/* Malformed JSON that simdjson's On-Demand would skip unseen (atoms of unread fields, numbers
+ * outside the JSON grammar) is a deserialization error, as with Flink's Jackson. */
+static void test_strict_json(void) {
+    topic("t_strict", 1);
+    static const char *recs[] = {"{\"id\":1,\"x\":tru}", "{\"id\":-}", "{\"id\":01}", "{\"x\":nul,\"id\":2}",
+                                 "{\"id\":3,\"x\":[1,{\"y\":null}],\"z\":-1.5e+3,\"w\":\"s\",\"v\":false}",
+                                 "{\"id\":4,\"x\":1.}", "{\"id\":5}"};
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++) produce("t_strict", 0, NULL, recs[i], 0);
+    flush_producer();
+    tcol cols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}};
+    spec_buf sb;
+    result r;
+    make_spec(&sb, "strict", cols, 1, "connector=kafka", "topic=t_strict", "format=json",
+              "scan.bounded.mode=latest-offset", "json.ignore-parse-errors=true", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 2 && r.skipped == 5 && !strcmp(txt(&r), "[3]\n[5]\n"), "strict rows %d skipped %lld: %s",
+          r.rows, (long long)r.skipped, txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+    make_spec(&sb, "strict", cols, 1, "connector=kafka", "topic=t_strict", "format=json",
+              "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == -1 && r.err && strstr(r.err, "partition 0 offset 0: malformed JSON"), "strict err %s",
+          r.err ? r.err : "");
     result_free(&r);
     spec_free(&sb);
 }
@@ -736,9 +766,9 @@ int main(void) {
     g_prod = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
 
     double t = now_s();
-    void (*tests[])(void) = {test_json_source, test_lenient, test_latency, test_metadata, test_bounded_modes, test_timestamps,
+    void (*tests[])(void) = {test_json_source, test_lenient, test_strict_json, test_latency, test_metadata, test_bounded_modes, test_timestamps,
                              test_group_offsets, test_sink_round_trip, test_datagen, test_print, test_unreachable};
-    const char *names[] = {"json_source", "lenient", "latency", "metadata", "bounded_modes", "timestamps", "group_offsets",
+    const char *names[] = {"json_source", "lenient", "strict_json", "latency", "metadata", "bounded_modes", "timestamps", "group_offsets",
                            "sink_round_trip", "datagen", "print", "unreachable"};
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
         double t1 = now_s();
