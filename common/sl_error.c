@@ -8,28 +8,39 @@
 #include <string.h>
 #include "sl_buf.h"
 
+char *sl_vstrdupf(const char *fmt, va_list ap) {
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *p = malloc((size_t)n + 1);
+    if (!p) abort();
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
 char *sl_strdupf(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *p = malloc((size_t)n + 1);
-    if (!p) abort();
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    char *p = sl_vstrdupf(fmt, ap);
     va_end(ap);
     return p;
 }
 
 char *sl_error_at(const char *src, int line, int col, const char *fmt, ...) {
-    sl_buf b = {0};
-    sl_buf_printf(&b, "SQL error at line %d, column %d: ", line, col);
     va_list ap;
     va_start(ap, fmt);
-    char tmp[1024];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    char *e = sl_verror_at(src, line, col, fmt, ap);
     va_end(ap);
-    sl_buf_puts(&b, tmp);
+    return e;
+}
+
+char *sl_verror_at(const char *src, int line, int col, const char *fmt, va_list ap) {
+    sl_buf b = {0};
+    sl_buf_printf(&b, "SQL error at line %d, column %d: ", line, col);
+    char *msg = sl_vstrdupf(fmt, ap);
+    sl_buf_puts(&b, msg);
+    free(msg);
     if (src && line >= 1) {
         const char *p = src;
         for (int l = 1; l < line && *p; p++)

@@ -10,12 +10,10 @@
 /* Records an error at line/col of the whole input unless one is already recorded. */
 void sp_ctx_error(sp_ctx *ctx, int line, int col, const char *fmt, ...) {
     if (ctx->error) return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    ctx->error = sl_verror_at(ctx->src, line, col, fmt, ap);
     va_end(ap);
-    ctx->error = sl_error_at(ctx->src, line, col, "%s", msg);
     ctx->err_line = line;
     ctx->err_col = col;
 }

@@ -11,12 +11,10 @@
 
 pl_expr *pl_bind_error(pl_binder *b, const sp_expr *at, const char *fmt, ...) {
     if (b->failed) return NULL;
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    *b->err = sl_verror_at(b->src, at ? at->line : 0, at ? at->col : 0, fmt, ap);
     va_end(ap);
-    *b->err = sl_error_at(b->src, at ? at->line : 0, at ? at->col : 0, "%s", msg);
     b->failed = true;
     return NULL;
 }

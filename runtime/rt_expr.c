@@ -10,12 +10,10 @@
 
 void rt_fail(rt_eval_ctx *ctx, const char *fmt, ...) {
     if (ctx->error) return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    ctx->error = sl_vstrdupf(fmt, ap);
     va_end(ap);
-    ctx->error = sl_strdupf("%s", msg);
 }
 
 static inline sl_value rt_bool(bool b) { return sl_int(b ? 1 : 0); }
