@@ -1,0 +1,1 @@
+/* rt_cache.c: see rt_cache.h (being written). */

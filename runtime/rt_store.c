@@ -1,0 +1,1 @@
+/* rt_store.c: see rt_store.h (being written). */
