@@ -14,11 +14,12 @@ cn_source *cn_source_open(const cn_spec *spec, char **err) {
         return NULL;
     }
     if (!strcmp(c, "kafka")) return cn_kafka_source_open(spec, err);
+    if (!strcmp(c, "upsert-kafka")) return cn_upsert_kafka_source_open(spec, err);
     if (!strcmp(c, "datagen")) return cn_datagen_open(spec, err);
     if (!strcmp(c, "print") || !strcmp(c, "blackhole"))
         *err = sl_strdupf("Connector '%s' of table '%s' can only be written to, not read", c, spec->table);
     else
-        *err = sl_strdupf("Unknown connector '%s' for table '%s' (sources: kafka, datagen)", c, spec->table);
+        *err = sl_strdupf("Unknown connector '%s' for table '%s' (sources: kafka, upsert-kafka, datagen)", c, spec->table);
     return NULL;
 }
 
@@ -27,6 +28,11 @@ int cn_source_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
 }
 
 int cn_source_commit(cn_source *s, char **err) { return s->vt->commit ? s->vt->commit(s, err) : 0; }
+
+int cn_source_positions(cn_source *s, const cn_position **out) {
+    *out = NULL;
+    return s->vt->positions ? s->vt->positions(s, out) : 0;
+}
 
 int64_t cn_source_skipped(const cn_source *s) { return s->skipped; }
 
@@ -42,13 +48,25 @@ cn_sink *cn_sink_open(const cn_spec *spec, char **err) {
         return NULL;
     }
     if (!strcmp(c, "kafka")) return cn_kafka_sink_open(spec, err);
+    if (!strcmp(c, "upsert-kafka")) return cn_upsert_kafka_sink_open(spec, err);
     if (!strcmp(c, "print")) return cn_print_sink_open(spec, err);
     if (!strcmp(c, "blackhole")) return cn_blackhole_sink_open(spec, err);
     if (!strcmp(c, "datagen"))
         *err = sl_strdupf("Connector 'datagen' of table '%s' can only be read, not written to", spec->table);
     else
-        *err = sl_strdupf("Unknown connector '%s' for table '%s' (sinks: kafka, print, blackhole)", c, spec->table);
+        *err = sl_strdupf("Unknown connector '%s' for table '%s' (sinks: kafka, upsert-kafka, print, blackhole)", c, spec->table);
     return NULL;
+}
+
+/* Changelog sinks: upsert-kafka, kafka with debezium-json, print, blackhole. */
+bool cn_sink_accepts_updates(const sl_options *opts) {
+    const char *c = sl_options_get(opts, "connector");
+    if (!c) return false;
+    if (!strcmp(c, "upsert-kafka") || !strcmp(c, "print") || !strcmp(c, "blackhole")) return true;
+    if (strcmp(c, "kafka")) return false;
+    const char *f = sl_options_get(opts, "value.format");
+    if (!f) f = sl_options_get(opts, "format");
+    return f && !strcmp(f, "debezium-json");
 }
 
 int cn_sink_write(cn_sink *s, const sl_batch *b, char **err) { return s->vt->write(s, b, err); }

@@ -7,7 +7,11 @@
  * digits as Flink); 'start'/'end' for sequences; 'max-past' (ms) for random timestamps (default 0:
  * now); 'null-rate' (0..1). Each field has its own PRNG stream seeded from the session's
  * 'sluice.datagen.seed' (or the clock) and the field name, so a field's values do not depend on
- * which other columns a query reads. */
+ * which other columns a query reads.
+ *
+ * Its position (cn_source_positions) is the count of rows produced (topic "", partition 0); a
+ * job resumed from it continues the count: sequences go on from start + count and
+ * 'number-of-rows' includes the rows already produced. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -39,7 +43,9 @@ typedef struct dgen {
     int nf;
     double rate;                 /* rows per second; <= 0 unthrottled */
     int64_t limit;               /* number-of-rows; -1 unbounded */
-    int64_t emitted;
+    int64_t emitted;             /* rows produced, resumed ones included */
+    int64_t resumed;             /* rows produced before this run (the throttle counts from here) */
+    cn_position pos;
     double t0;
     bool eof;
     char *scratch;               /* random string scratch */
@@ -183,8 +189,18 @@ static int setup_field(dgen *g, const cn_spec *spec, dg_field *f, uint64_t seed,
 }
 
 static int dg_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err);
+static int dg_positions(cn_source *s, const cn_position **out);
 static void dg_close(cn_source *s);
-static const cn_source_vt dg_vt = {dg_poll, NULL, dg_close};
+static const cn_source_vt dg_vt = {.poll = dg_poll, .positions = dg_positions, .close = dg_close};
+
+/* The count of rows a checkpoint saved (the position of partition 0, topic ""), or 0. */
+static int64_t resumed_count(const cn_spec *spec) {
+    for (int k = 0; k < spec->nresume; k++) {
+        const cn_position *p = &spec->resume[k];
+        if ((!p->topic || !*p->topic) && p->partition == 0 && p->offset > 0) return p->offset;
+    }
+    return 0;
+}
 
 cn_source *cn_datagen_open(const cn_spec *spec, char **err) {
     dgen *g = calloc(1, sizeof *g);
@@ -209,6 +225,9 @@ cn_source *cn_datagen_open(const cn_spec *spec, char **err) {
         clock_gettime(CLOCK_REALTIME, &ts);
         seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
     }
+    g->resumed = g->emitted = resumed_count(spec);
+    /* a resumed job draws other random values than the first rows of the run it continues */
+    seed ^= (uint64_t)g->resumed * 0xd1b54a32d192ed03ULL;
     for (int i = 0; i < spec->ncols; i++) {
         if (spec->cols[i].from == CN_FROM_METADATA) {
             *err = sl_strdupf("The datagen connector of table '%s' has no metadata ('%s')", g->table, spec->cols[i].name);
@@ -217,6 +236,8 @@ cn_source *cn_datagen_open(const cn_spec *spec, char **err) {
         dg_field *f = &g->f[g->nf++];
         f->col = &g->cols[i];
         if (setup_field(g, spec, f, seed, err) < 0) goto fail;
+        if (f->seq) /* continue the sequence; past its end the source is finished */
+            f->cur = (uint64_t)g->resumed > (uint64_t)f->end - (uint64_t)f->start ? f->end + 1 : f->start + g->resumed;
     }
     g->t0 = mono_s();
     return &g->base;
@@ -302,7 +323,7 @@ static int dg_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
         double deadline = mono_s() + timeout_ms / 1000.0;
         for (;;) {
             double now = mono_s();
-            int64_t allowed = (int64_t)(g->rate * (now - g->t0)) + 1 - g->emitted;
+            int64_t allowed = (int64_t)(g->rate * (now - g->t0)) + 1 - (g->emitted - g->resumed);
             if (allowed >= quantum || now >= deadline) {
                 if (allowed < want) want = allowed;
                 break;
@@ -327,6 +348,14 @@ static int dg_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
     }
     g->emitted += want;
     return out->nrows;
+}
+
+/* One position: the rows produced so far. */
+static int dg_positions(cn_source *s, const cn_position **out) {
+    dgen *g = (dgen *)s;
+    g->pos = (cn_position){"", 0, g->emitted};
+    *out = &g->pos;
+    return 1;
 }
 
 static void dg_close(cn_source *s) {

@@ -1,6 +1,7 @@
 /* cn_decode.c: record decoders of the Kafka source: 'json' (simdjson shim + cn_json_value.c),
- * 'raw' (the whole record as one STRING column) and 'csv' (positional fields). A decoder is set
- * up once per source for the columns it must produce and then reused for every record. */
+ * 'raw' (the whole record as one STRING column) and 'csv' (positional fields); 'debezium-json'
+ * shares the set-up and the field conversion (its envelope is read in cn_debezium.c). A decoder
+ * is set up once per source for the columns it must produce and then reused for every record. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,16 @@ int cn_decoder_init(cn_decoder *d, const cn_spec *spec, const char *format, int 
     if (!strcmp(format, "json")) d->format = CN_FMT_JSON;
     else if (!strcmp(format, "raw")) d->format = CN_FMT_RAW;
     else if (!strcmp(format, "csv")) d->format = CN_FMT_CSV;
+    else if (!strcmp(format, "debezium-json")) d->format = CN_FMT_DEBEZIUM;
     else {
-        *err = sl_strdupf("Unsupported format '%s' for table '%s' (supported: json, raw, csv)", format, spec->table);
+        *err = sl_strdupf("Unsupported format '%s' for table '%s' (supported: json, raw, csv, debezium-json)", format,
+                          spec->table);
         return -1;
     }
     d->cols = calloc((size_t)spec->ncols + 1, sizeof *d->cols);
     d->names = calloc((size_t)spec->ncols + 1, sizeof *d->names);
     d->lens = calloc((size_t)spec->ncols + 1, sizeof *d->lens);
-    d->vals = calloc((size_t)spec->ncols + 1, sizeof *d->vals);
+    d->vals = calloc(4 * ((size_t)spec->ncols + 1), sizeof *d->vals); /* debezium: one image per envelope field */
     d->csv_pos = calloc((size_t)spec->ncols + 1, sizeof *d->csv_pos);
     for (int i = 0; i < spec->ncols; i++) {
         if (spec->cols[i].from != from) continue;
@@ -47,7 +50,8 @@ int cn_decoder_init(cn_decoder *d, const cn_spec *spec, const char *format, int 
     d->fail_on_missing = fm && !strcasecmp(fm, "true");
     const char *ipe = cn_format_opt(spec, prefix, format, "ignore-parse-errors");
     d->null_bad_fields = ipe && !strcasecmp(ipe, "true");
-    if (d->format == CN_FMT_JSON) d->jp = cn_json_parser_new();
+    if (d->format == CN_FMT_JSON || d->format == CN_FMT_DEBEZIUM) d->jp = cn_json_parser_new();
+    if (d->format == CN_FMT_DEBEZIUM) d->top = calloc(4, sizeof *d->top);
     if (d->format == CN_FMT_RAW) {
         if (d->n > 1) {
             *err = sl_strdupf("The 'raw' format of table '%s' produces a single column, but %d are read", spec->table, d->n);
@@ -73,6 +77,7 @@ void cn_decoder_free(cn_decoder *d) {
     free(d->names);
     free(d->lens);
     free(d->vals);
+    free(d->top);
     free(d->csv_pos);
     memset(d, 0, sizeof *d);
 }
@@ -135,6 +140,9 @@ bool cn_decode(cn_decoder *d, const char *data, size_t len, sl_batch *b, sl_valu
             if (!cn_json_to_value(&v, d->cols[i]->type, b, &row[d->cols[i]->out], msg, msgn)) return false;
         }
         return true;
+    case CN_FMT_DEBEZIUM:
+        snprintf(msg, msgn, "debezium-json records are read as change events");
+        return false;
     default: {
         const char *why = NULL;
         if (cn_json_extract(d->jp, data, len, d->names, d->lens, d->n, d->vals, &why) < 0) {
@@ -142,23 +150,28 @@ bool cn_decode(cn_decoder *d, const char *data, size_t len, sl_batch *b, sl_valu
                      len > 60 ? "..." : "");
             return false;
         }
-        for (int i = 0; i < d->n; i++) {
-            const cn_json_val *v = &d->vals[i];
-            if (v->kind == CN_JSON_MISSING && d->fail_on_missing) {
-                snprintf(msg, msgn, "field '%s' is missing", d->names[i]);
-                return false;
-            }
-            char why2[160];
-            if (!cn_json_to_value(v, d->cols[i]->type, b, &row[d->cols[i]->out], why2, sizeof why2)) {
-                if (d->null_bad_fields) { /* as Flink: the field is NULL, the record is kept */
-                    row[d->cols[i]->out] = sl_null();
-                    continue;
-                }
-                snprintf(msg, msgn, "field '%s': %s", d->names[i], why2);
-                return false;
-            }
+        return cn_decode_fields(d, d->vals, b, row, msg, msgn);
+    }
+    }
+}
+
+bool cn_decode_fields(cn_decoder *d, const cn_json_val *vals, sl_batch *b, sl_value *row, char *msg,
+                      size_t msgn) {
+    for (int i = 0; i < d->n; i++) {
+        const cn_json_val *v = &vals[i];
+        if (v->kind == CN_JSON_MISSING && d->fail_on_missing) {
+            snprintf(msg, msgn, "field '%s' is missing", d->names[i]);
+            return false;
         }
-        return true;
+        char why2[160];
+        if (!cn_json_to_value(v, d->cols[i]->type, b, &row[d->cols[i]->out], why2, sizeof why2)) {
+            if (d->null_bad_fields) { /* as Flink: the field is NULL, the record is kept */
+                row[d->cols[i]->out] = sl_null();
+                continue;
+            }
+            snprintf(msg, msgn, "field '%s': %s", d->names[i], why2);
+            return false;
+        }
     }
-    }
+    return true;
 }

@@ -11,7 +11,8 @@
 /* Every source/sink embeds its vtable pointer first. */
 typedef struct cn_source_vt {
     int (*poll)(cn_source *s, sl_batch *out, int timeout_ms, char **err);
-    int (*commit)(cn_source *s, char **err);
+    int (*commit)(cn_source *s, char **err);          /* NULL: nothing to commit */
+    int (*positions)(cn_source *s, const cn_position **out);  /* NULL: no positions */
     void (*close)(cn_source *s);
 } cn_source_vt;
 
@@ -31,8 +32,10 @@ struct cn_sink {
 };
 
 cn_source *cn_kafka_source_open(const cn_spec *spec, char **err);
+cn_source *cn_upsert_kafka_source_open(const cn_spec *spec, char **err);
 cn_source *cn_datagen_open(const cn_spec *spec, char **err);
 cn_sink *cn_kafka_sink_open(const cn_spec *spec, char **err);
+cn_sink *cn_upsert_kafka_sink_open(const cn_spec *spec, char **err);
 cn_sink *cn_print_sink_open(const cn_spec *spec, char **err);
 cn_sink *cn_blackhole_sink_open(const cn_spec *spec, char **err);
 
@@ -74,9 +77,40 @@ int cn_topic_partitions(rd_kafka_t *rk, cn_kstate *st, const char *bootstrap, co
 /* True when `bootstrap` is the in-process embedded broker (cn_broker.c). */
 bool cn_broker_is_embedded(const char *bootstrap);
 
+/* ---- producing (cn_kafka_producer.c) ---- */
+
+typedef struct cn_producer {
+    cn_kstate st;            /* the client's opaque */
+    char *topic;
+    rd_kafka_t *rk;
+    rd_kafka_topic_t *rkt;
+    int nparts;
+    volatile int failed;     /* first delivery error seen (set from the delivery callback) */
+    char fail_msg[256];
+} cn_producer;
+
+/* Connects an idempotent producer to `topic` (created if needed) with the table's
+ * 'properties.*'. -1 + *err; cn_producer_close cleans up either way. */
+int cn_producer_open(cn_producer *p, const cn_spec *spec, const char *topic, char **err);
+/* Queues one message (copied): value NULL is a tombstone, key NULL no key; partition
+ * RD_KAFKA_PARTITION_UA lets the key's murmur2 hash choose. Waits while the local queue is full.
+ * 0 or CN_ERROR + *err. */
+int cn_producer_send(cn_producer *p, int32_t partition, const void *value, size_t vlen, const void *key, size_t klen,
+                     char **err);
+/* Serves delivery reports; CN_ERROR + *err once a delivery failed. */
+int cn_producer_check(cn_producer *p, char **err);
+/* Waits until everything sent is acknowledged (or timeout). 0 or CN_ERROR. */
+int cn_producer_flush(cn_producer *p, int timeout_ms, char **err);
+void cn_producer_close(cn_producer *p);
+
+/* The Kafka sink; upsert: the 'upsert-kafka' flavour (key = PRIMARY KEY, tombstones). */
+cn_sink *cn_kafka_sink_open_mode(const cn_spec *spec, bool upsert, char **err);
+/* upsert-kafka's required options and PRIMARY KEY (cn_upsert_kafka.c). 0 or -1 + *err. */
+int cn_upsert_kafka_check(const cn_spec *spec, char **err);
+
 /* ---- record decoders (cn_decode.c) ---- */
 
-enum { CN_FMT_JSON = 1, CN_FMT_RAW, CN_FMT_CSV };
+enum { CN_FMT_JSON = 1, CN_FMT_RAW, CN_FMT_CSV, CN_FMT_DEBEZIUM };
 
 typedef struct cn_json_parser cn_json_parser;
 
@@ -86,7 +120,8 @@ typedef struct cn_decoder {
     const cn_column **cols;    /* n */
     const char **names;        /* json field names (n) */
     size_t *lens;
-    struct cn_json_val *vals;  /* n, scratch */
+    struct cn_json_val *vals;  /* n, scratch (debezium: 4n: the fields inside each envelope field) */
+    struct cn_json_val *top;   /* debezium: the envelope's fields (before, after, op, payload) */
     cn_json_parser *jp;
     bool fail_on_missing;
     bool null_bad_fields;      /* ignore-parse-errors: a field that does not convert is NULL */
@@ -95,20 +130,26 @@ typedef struct cn_decoder {
 } cn_decoder;
 
 /* Prepares a decoder for the spec's columns taken from `from` (CN_FROM_VALUE / CN_FROM_KEY)
- * with format name `format` ('json', 'raw', 'csv'); `prefix` ("value." / "key.") is tried
+ * with format name `format` ('json', 'raw', 'csv', 'debezium-json'); `prefix` ("value." / "key.") is tried
  * before the bare format option key (e.g. 'value.json.fail-on-missing-field', then
  * 'json.fail-on-missing-field'). -1 + *err on an unknown format. */
 int cn_decoder_init(cn_decoder *d, const cn_spec *spec, const char *format, int from,
                     const char *prefix, char **err);
-/* Decodes one record into row (strings copied into b's arena). False with a reason in msg. */
+/* Decodes one record into row (strings copied into b's arena). False with a reason in msg.
+ * (Not for debezium-json, whose records give rows through cn_debezium_parse/_image.) */
 bool cn_decode(cn_decoder *d, const char *data, size_t len, sl_batch *b, sl_value *row, char *msg,
                size_t msgn);
+/* Converts extracted JSON values vals[0..d->n) into the decoder's columns of row, with its
+ * fail-on-missing-field and ignore-parse-errors rules. False with a reason in msg. */
+bool cn_decode_fields(cn_decoder *d, const struct cn_json_val *vals, sl_batch *b, sl_value *row, char *msg,
+                      size_t msgn);
 void cn_decoder_free(cn_decoder *d);
 /* A format option: prefix + "<format>.<key>" then "<format>.<key>". */
 const char *cn_format_opt(const cn_spec *spec, const char *prefix, const char *fmt, const char *key);
 
 /* ---- JSON (cn_json_simd.cpp: the simdjson shim; cn_json_value.c: conversion; cn_json_encode.c) ---- */
-enum { CN_JSON_MISSING = 0, CN_JSON_NULL, CN_JSON_BOOL, CN_JSON_NUMBER, CN_JSON_STRING, CN_JSON_OTHER };
+enum { CN_JSON_MISSING = 0, CN_JSON_NULL, CN_JSON_BOOL, CN_JSON_NUMBER, CN_JSON_STRING, CN_JSON_OTHER,
+       CN_JSON_OBJECT /* cn_json_extract_nested only: an object whose fields were extracted */ };
 
 typedef struct cn_json_val {
     int kind;
@@ -123,6 +164,13 @@ void cn_json_parser_free(cn_json_parser *p);
  * *err (static text). */
 int cn_json_extract(cn_json_parser *p, const char *data, size_t len, const char *const *names,
                     const size_t *name_lens, int n, cn_json_val *out, const char **err);
+/* Parses one JSON object and looks at its top-level fields tops[0..ntop): one whose value is an
+ * object gets kind CN_JSON_OBJECT in top[t] and the values of the fields names[0..n) inside it
+ * in sub[t*n .. t*n+n); any other value is in top[t] as cn_json_extract gives it (sub[t*n..]
+ * stays MISSING). One pass over the record. 0 or -1 with *err (static text). */
+int cn_json_extract_nested(cn_json_parser *p, const char *data, size_t len, const char *const *tops,
+                           const size_t *top_lens, int ntop, cn_json_val *top, const char *const *names,
+                           const size_t *name_lens, int n, cn_json_val *sub, const char **err);
 
 /* Converts an extracted JSON value to a column value (strings copied into b's arena). False with
  * a reason (static or in msg) when the value does not fit the type. */
@@ -132,5 +180,18 @@ void cn_json_encode(sl_buf *out, const cn_column *cols, const int *which, int n,
                     bool plain_decimals);
 /* Appends a JSON string literal with the required escapes. */
 void cn_json_string(sl_buf *out, const char *p, size_t n);
+
+/* ---- debezium-json (cn_debezium.c) ---- */
+
+/* Parses one Debezium JSON change event with d (format CN_FMT_DEBEZIUM): *op is 'c', 'r', 'u' or
+ * 'd' and the images that op needs ('after' for c/r, both for u, 'before' for d) are objects.
+ * False with a reason in msg when the record does not fit (the record is malformed). */
+bool cn_debezium_parse(cn_decoder *d, const char *data, size_t len, char *op, char *msg, size_t msgn);
+/* Fills d's columns of row from the parsed event's 'after' (after = true) or 'before' image. */
+bool cn_debezium_image(cn_decoder *d, bool after, sl_batch *b, sl_value *row, char *msg, size_t msgn);
+/* Appends the Debezium JSON of one row as Flink's debezium-json writes it: +I/+U as
+ * {"before":null,"after":{...},"op":"c"}, -U/-D as {"before":{...},"after":null,"op":"d"}. */
+void cn_debezium_encode(sl_buf *out, const cn_column *cols, const int *which, int n, const sl_value *row, int op,
+                        bool iso, bool plain_decimals);
 
 #endif

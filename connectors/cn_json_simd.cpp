@@ -70,28 +70,80 @@ static const char *why(simdjson::error_code e) {
 extern "C" cn_json_parser *cn_json_parser_new(void) { return new cn_json_parser(); }
 extern "C" void cn_json_parser_free(cn_json_parser *p) { delete p; }
 
-// Finds the fields named names[0..n) in one JSON object.
-extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len, const char *const *names,
-                               const size_t *name_lens, int n, cn_json_val *out, const char **err) {
+// Reads one value into *o (scalars as text, objects and arrays as their JSON text).
+static bool read_value(simdjson::ondemand::value &v, cn_json_val *o, const char **err) {
+    using namespace simdjson;
+    ondemand::json_type t;
+    error_code e;
+    if ((e = v.type().get(t))) { *err = why(e); return false; }
+    switch (t) {
+    case ondemand::json_type::null: {
+        bool isnull = false;
+        if ((e = v.is_null().get(isnull))) { *err = why(e); return false; }
+        if (!isnull) { *err = "malformed value"; return false; }  // e.g. "nul"
+        o->kind = CN_JSON_NULL;
+        return true;
+    }
+    case ondemand::json_type::boolean:
+        if ((e = v.get_bool().get(o->b))) { *err = why(e); return false; }
+        o->kind = CN_JSON_BOOL;
+        return true;
+    case ondemand::json_type::number: {
+        std::string_view raw = trim_token(v.raw_json_token());
+        // the converter parses the text itself; here only check the JSON number grammar
+        // (cheaper than letting simdjson parse it into a double we would throw away)
+        if (!valid_number(raw)) { *err = "malformed number"; return false; }
+        o->kind = CN_JSON_NUMBER;
+        o->p = raw.data();
+        o->n = raw.size();
+        return true;
+    }
+    case ondemand::json_type::string: {
+        std::string_view s;
+        if ((e = v.get_string().get(s))) { *err = why(e); return false; }
+        o->kind = CN_JSON_STRING;
+        o->p = s.data();
+        o->n = s.size();
+        return true;
+    }
+    case ondemand::json_type::object: {
+        // kept as JSON text: a STRING column reads it as Flink does (the node's toString)
+        ondemand::object sub;
+        std::string_view raw;
+        if ((e = v.get_object().get(sub)) || (e = sub.raw_json().get(raw))) { *err = why(e); return false; }
+        o->kind = CN_JSON_OTHER;
+        o->p = raw.data();
+        o->n = raw.size();
+        return true;
+    }
+    case ondemand::json_type::array: {
+        ondemand::array sub;
+        std::string_view raw;
+        if ((e = v.get_array().get(sub)) || (e = sub.raw_json().get(raw))) { *err = why(e); return false; }
+        o->kind = CN_JSON_OTHER;
+        o->p = raw.data();
+        o->n = raw.size();
+        return true;
+    }
+    default:
+        o->kind = CN_JSON_OTHER;
+        o->n = 0;
+        return true;
+    }
+}
+
+// Finds the fields named names[0..n) among the fields of obj; the others are checked and skipped.
+static bool scan_object(simdjson::ondemand::object &obj, const char *const *names, const size_t *name_lens, int n,
+                        cn_json_val *out, const char **err) {
     using namespace simdjson;
     for (int i = 0; i < n; i++) out[i].kind = CN_JSON_MISSING;
-    if (jp->padded.size() < len + SIMDJSON_PADDING) jp->padded.resize(len + SIMDJSON_PADDING);
-    std::memcpy(&jp->padded[0], data, len);
-    std::memset(&jp->padded[len], 0, SIMDJSON_PADDING);
-    ondemand::document doc;
-    error_code e = jp->parser.iterate(padded_string_view(jp->padded.data(), len, jp->padded.size())).get(doc);
-    if (e) { *err = error_message(e); return -1; }
-    ondemand::object obj;
-    if ((e = doc.get_object().get(obj))) {
-        *err = e == INCORRECT_TYPE ? "the value is not a JSON object" : error_message(e);
-        return -1;
-    }
+    error_code e;
     int hint = 0;
     for (auto fr : obj) {
         ondemand::field field;
-        if ((e = std::move(fr).get(field))) { *err = error_message(e); return -1; }
+        if ((e = std::move(fr).get(field))) { *err = error_message(e); return false; }
         std::string_view key;
-        if ((e = field.unescaped_key().get(key))) { *err = error_message(e); return -1; }
+        if ((e = field.unescaped_key().get(key))) { *err = error_message(e); return false; }
         // records usually repeat one field order: start looking after the last field found
         int idx = -1;
         for (int k = 0; k < n; k++) {
@@ -101,66 +153,75 @@ extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len,
         if (idx >= 0) hint = idx + 1 < n ? idx + 1 : 0;
         ondemand::value v = field.value();
         if (idx < 0) {  // unread values are skipped by the iteration; only their atoms are checked
+            if (!valid_skipped(v)) { *err = "malformed value"; return false; }
+            continue;
+        }
+        if (!read_value(v, &out[idx], err)) return false;
+    }
+    return true;
+}
+
+// Iterates the record (copied into the padded buffer) as a document whose root is an object.
+static bool open_object(cn_json_parser *jp, const char *data, size_t len, simdjson::ondemand::document &doc,
+                        simdjson::ondemand::object &obj, const char **err) {
+    using namespace simdjson;
+    if (jp->padded.size() < len + SIMDJSON_PADDING) jp->padded.resize(len + SIMDJSON_PADDING);
+    std::memcpy(&jp->padded[0], data, len);
+    std::memset(&jp->padded[len], 0, SIMDJSON_PADDING);
+    error_code e = jp->parser.iterate(padded_string_view(jp->padded.data(), len, jp->padded.size())).get(doc);
+    if (e) { *err = error_message(e); return false; }
+    if ((e = doc.get_object().get(obj))) {
+        *err = e == INCORRECT_TYPE ? "the value is not a JSON object" : error_message(e);
+        return false;
+    }
+    return true;
+}
+
+// Finds the fields named names[0..n) in one JSON object.
+extern "C" int cn_json_extract(cn_json_parser *jp, const char *data, size_t len, const char *const *names,
+                               const size_t *name_lens, int n, cn_json_val *out, const char **err) {
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object obj;
+    if (!open_object(jp, data, len, doc, obj, err)) return -1;
+    return scan_object(obj, names, name_lens, n, out, err) ? 0 : -1;
+}
+
+// Top-level fields tops[]; those holding objects have the fields names[] extracted from inside.
+extern "C" int cn_json_extract_nested(cn_json_parser *jp, const char *data, size_t len, const char *const *tops,
+                                      const size_t *top_lens, int ntop, cn_json_val *top, const char *const *names,
+                                      const size_t *name_lens, int n, cn_json_val *sub, const char **err) {
+    using namespace simdjson;
+    for (int t = 0; t < ntop; t++) top[t].kind = CN_JSON_MISSING;
+    for (int i = 0; i < ntop * n; i++) sub[i].kind = CN_JSON_MISSING;
+    ondemand::document doc;
+    ondemand::object obj;
+    if (!open_object(jp, data, len, doc, obj, err)) return -1;
+    error_code e;
+    for (auto fr : obj) {
+        ondemand::field field;
+        if ((e = std::move(fr).get(field))) { *err = error_message(e); return -1; }
+        std::string_view key;
+        if ((e = field.unescaped_key().get(key))) { *err = error_message(e); return -1; }
+        int idx = -1;
+        for (int t = 0; t < ntop && idx < 0; t++)
+            if (top_lens[t] == key.size() && std::memcmp(tops[t], key.data(), key.size()) == 0) idx = t;
+        ondemand::value v = field.value();
+        if (idx < 0) {
             if (!valid_skipped(v)) { *err = "malformed value"; return -1; }
             continue;
         }
         ondemand::json_type t;
         if ((e = v.type().get(t))) { *err = why(e); return -1; }
-        cn_json_val *o = &out[idx];
-        switch (t) {
-        case ondemand::json_type::null: {
-            bool isnull = false;
-            if ((e = v.is_null().get(isnull))) { *err = why(e); return -1; }
-            if (!isnull) { *err = "malformed value"; return -1; }  // e.g. "nul"
-            o->kind = CN_JSON_NULL;
-            break;
+        if (t != ondemand::json_type::object) {
+            if (!read_value(v, &top[idx], err)) return -1;
+            continue;
         }
-        case ondemand::json_type::boolean:
-            if ((e = v.get_bool().get(o->b))) { *err = why(e); return -1; }
-            o->kind = CN_JSON_BOOL;
-            break;
-        case ondemand::json_type::number: {
-            std::string_view raw = trim_token(v.raw_json_token());
-            // the converter parses the text itself; here only check the JSON number grammar
-            // (cheaper than letting simdjson parse it into a double we would throw away)
-            if (!valid_number(raw)) { *err = "malformed number"; return -1; }
-            o->kind = CN_JSON_NUMBER;
-            o->p = raw.data();
-            o->n = raw.size();
-            break;
-        }
-        case ondemand::json_type::string: {
-            std::string_view s;
-            if ((e = v.get_string().get(s))) { *err = why(e); return -1; }
-            o->kind = CN_JSON_STRING;
-            o->p = s.data();
-            o->n = s.size();
-            break;
-        }
-        case ondemand::json_type::object: {
-            // kept as JSON text: a STRING column reads it as Flink does (the node's toString)
-            ondemand::object sub;
-            std::string_view raw;
-            if ((e = v.get_object().get(sub)) || (e = sub.raw_json().get(raw))) { *err = why(e); return -1; }
-            o->kind = CN_JSON_OTHER;
-            o->p = raw.data();
-            o->n = raw.size();
-            break;
-        }
-        case ondemand::json_type::array: {
-            ondemand::array sub;
-            std::string_view raw;
-            if ((e = v.get_array().get(sub)) || (e = sub.raw_json().get(raw))) { *err = why(e); return -1; }
-            o->kind = CN_JSON_OTHER;
-            o->p = raw.data();
-            o->n = raw.size();
-            break;
-        }
-        default:
-            o->kind = CN_JSON_OTHER;
-            o->n = 0;
-            break;
-        }
+        ondemand::object inner;
+        if ((e = v.get_object().get(inner))) { *err = why(e); return -1; }
+        if (!scan_object(inner, names, name_lens, n, sub + (size_t)idx * (size_t)n, err)) return -1;
+        top[idx].kind = CN_JSON_OBJECT;
+        top[idx].p = NULL;
+        top[idx].n = 0;
     }
     return 0;
 }

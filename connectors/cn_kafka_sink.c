@@ -1,8 +1,10 @@
-/* cn_kafka_sink.c: the 'kafka' sink: rows encoded as JSON (or 'raw') into one reused buffer and
- * produced with an idempotent producer; cn_sink_flush waits for the acknowledgements and reports
- * the first delivery error. Append-only: update and delete rows are refused, as Flink's kafka
- * connector does (upsert-kafka is the changelog sink). */
-#include <stddef.h>
+/* cn_kafka_sink.c: the Kafka sinks. Rows are encoded into reused buffers and handed to the
+ * producer (cn_kafka_producer.c); cn_sink_flush waits for the acknowledgements.
+ *   'kafka' with json/raw: append-only, update and delete rows are refused, as Flink's kafka
+ *     connector does;
+ *   'kafka' with debezium-json: every row as a change event (+I/+U create, -U/-D delete);
+ *   'upsert-kafka': the PRIMARY KEY columns are the message key, +I/+U its new value, -D a
+ *     tombstone, -U a tombstone unless the next row of the batch is its +U. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,43 +13,29 @@
 #include "cn_internal.h"
 
 enum { PART_DEFAULT, PART_FIXED, PART_ROUND_ROBIN };
+enum { SK_APPEND, SK_DEBEZIUM, SK_UPSERT };
 
 typedef struct ksink {
     cn_sink base;
-    cn_kstate st;
+    cn_producer prod;
+    int mode;               /* SK_* */
     char *table;
-    char *topic;
-    rd_kafka_t *rk;
-    rd_kafka_topic_t *rkt;
     cn_column *cols;
     int ncols;
     int *val_cols, nval;    /* indexes into cols: value fields */
-    int *key_cols, nkey;    /* key.fields */
-    int fmt, key_fmt;       /* CN_FMT_JSON / CN_FMT_RAW */
+    int *key_cols, nkey;    /* key.fields (upsert-kafka: the PRIMARY KEY) */
+    int fmt, key_fmt;       /* CN_FMT_JSON / CN_FMT_RAW (debezium: JSON inside the envelope) */
     bool iso;
-    bool plain_decimals;  /* json.encode.decimal-as-plain-number */
+    bool plain_decimals;    /* json.encode.decimal-as-plain-number */
     int partitioner;
-    int nparts, rr;
-    sl_buf vbuf, kbuf;
-    volatile int failed;    /* first delivery error seen (set from the delivery callback) */
-    char fail_msg[256];
+    int rr;
+    sl_buf vbuf, kbuf, kbuf2;
 } ksink;
 
 static void sk_close(cn_sink *s);
 static int sk_write(cn_sink *s, const sl_batch *b, char **err);
 static int sk_flush(cn_sink *s, int timeout_ms, char **err);
 static const cn_sink_vt sk_vt = {sk_write, sk_flush, sk_close};
-
-/* Delivery report: keeps the first failure for the next flush. Called from rd_kafka_poll/flush
- * on the writer's thread. */
-static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
-    (void)rk;
-    ksink *ks = (ksink *)((char *)opaque - offsetof(ksink, st));
-    if (m->err && !ks->failed) {
-        snprintf(ks->fail_msg, sizeof ks->fail_msg, "%s", rd_kafka_err2str(m->err));
-        ks->failed = 1;
-    }
-}
 
 /* Index of the column named `name` (case-insensitive as SQL identifiers), or -1. */
 static int col_index(const ksink *ks, const char *name) {
@@ -56,70 +44,75 @@ static int col_index(const ksink *ks, const char *name) {
     return -1;
 }
 
-/* 'json' or 'raw' format code; -1 + *err otherwise. */
-static int sink_format(const char *f, const char *table, const char *key, char **err) {
+/* 'json' or 'raw' format code (value formats also 'debezium-json'); -1 + *err otherwise. */
+static int sink_format(const char *f, const char *table, const char *key, bool value, char **err) {
     if (!strcmp(f, "json")) return CN_FMT_JSON;
     if (!strcmp(f, "raw")) return CN_FMT_RAW;
-    *err = sl_strdupf("Unsupported %s '%s' for sink table '%s' (supported: json, raw)", key, f, table);
+    if (value && !strcmp(f, "debezium-json")) return CN_FMT_DEBEZIUM;
+    *err = sl_strdupf("Unsupported %s '%s' for sink table '%s' (supported: json, raw%s)", key, f, table,
+                      value ? ", debezium-json" : "");
     return -1;
 }
 
-cn_sink *cn_kafka_sink_open(const cn_spec *spec, char **err) {
-    const char *topic = sl_options_get(spec->opts, "topic");
-    if (!topic || !*topic || strchr(topic, ';')) {
-        *err = sl_strdupf(topic && *topic ? "Sink table '%s' must name a single 'topic'" : "Table '%s' needs option 'topic'",
-                          spec->table);
-        return NULL;
+/* Adds the key column named `name`; -1 + *err when the table has no such column. */
+static int add_key_col(ksink *ks, const char *name, const char *what, char **err) {
+    int c = col_index(ks, name);
+    if (c < 0) {
+        *err = sl_strdupf("Column '%s' named in %s of table '%s' does not exist", name, what, ks->table);
+        return -1;
     }
-    ksink *ks = calloc(1, sizeof *ks);
-    ks->base.vt = &sk_vt;
-    ks->table = strdup(spec->table ? spec->table : "?");
-    ks->topic = strdup(topic);
-    ks->ncols = spec->ncols;
-    ks->cols = calloc((size_t)spec->ncols + 1, sizeof *ks->cols);
-    memcpy(ks->cols, spec->cols, sizeof *ks->cols * (size_t)spec->ncols);
-    ks->val_cols = calloc((size_t)spec->ncols + 1, sizeof(int));
-    ks->key_cols = calloc((size_t)spec->ncols + 1, sizeof(int));
+    ks->key_cols[ks->nkey++] = c;
+    return 0;
+}
 
+/* The key columns: the PRIMARY KEY (upsert-kafka) or 'key.fields', with 'key.format'. */
+static int setup_key(ksink *ks, const cn_spec *spec, char **err) {
+    const char *kf = sl_options_get(spec->opts, "key.fields");
+    const char *kfmt = sl_options_get(spec->opts, "key.format");
+    if (ks->mode == SK_UPSERT) {
+        for (int k = 0; k < spec->npk; k++)
+            if (add_key_col(ks, spec->pk[k], "the PRIMARY KEY", err) < 0) return -1;
+    } else if (kf && *kf) {
+        char **items;
+        int n = cn_split_list(kf, &items);
+        for (int i = 0; i < n; i++)
+            if (add_key_col(ks, items[i], "'key.fields'", err) < 0) {
+                cn_free_list(items, n);
+                return -1;
+            }
+        cn_free_list(items, n);
+    }
+    if (!ks->nkey) return 0;
+    if (!kfmt) {
+        *err = sl_strdupf("Table '%s' sets 'key.fields' and needs option 'key.format'", ks->table);
+        return -1;
+    }
+    if ((ks->key_fmt = sink_format(kfmt, ks->table, "key.format", false, err)) < 0) return -1;
+    if (ks->key_fmt == CN_FMT_RAW && (ks->nkey != 1 || ks->cols[ks->key_cols[0]].type.id != SL_T_STRING)) {
+        *err = sl_strdupf("The 'raw' key format of table '%s' needs exactly one STRING key field", ks->table);
+        return -1;
+    }
+    return 0;
+}
+
+/* Value format, its options, and the value columns ('value.fields-include': ALL, the default as
+ * in Flink, or EXCEPT_KEY). */
+static int setup_value(ksink *ks, const cn_spec *spec, char **err) {
     const char *fmt = sl_options_get(spec->opts, "value.format");
     if (!fmt) fmt = sl_options_get(spec->opts, "format");
     if (!fmt) {
         *err = sl_strdupf("Table '%s' needs option 'format' (or 'value.format'), e.g. 'json'", ks->table);
-        goto fail;
+        return -1;
     }
-    if ((ks->fmt = sink_format(fmt, ks->table, "format", err)) < 0) goto fail;
-    const char *std = cn_format_opt(spec, "value.", "json", "timestamp-format.standard");
+    if ((ks->fmt = sink_format(fmt, ks->table, "format", ks->mode != SK_UPSERT, err)) < 0) return -1;
+    if (ks->fmt == CN_FMT_DEBEZIUM) {
+        ks->mode = SK_DEBEZIUM;
+        ks->fmt = CN_FMT_JSON;
+    }
+    const char *std = cn_format_opt(spec, "value.", fmt, "timestamp-format.standard");
     ks->iso = std && !strcasecmp(std, "ISO-8601");
-    const char *plain = cn_format_opt(spec, "value.", "json", "encode.decimal-as-plain-number");
+    const char *plain = cn_format_opt(spec, "value.", fmt, "encode.decimal-as-plain-number");
     ks->plain_decimals = plain && !strcasecmp(plain, "true");
-
-    /* key.fields name the key; the value keeps every column unless 'value.fields-include' is
-     * 'EXCEPT_KEY' (Flink's default is ALL). */
-    const char *kf = sl_options_get(spec->opts, "key.fields");
-    const char *kfmt = sl_options_get(spec->opts, "key.format");
-    if (kf && *kf) {
-        if (!kfmt) {
-            *err = sl_strdupf("Table '%s' sets 'key.fields' and needs option 'key.format'", ks->table);
-            goto fail;
-        }
-        if ((ks->key_fmt = sink_format(kfmt, ks->table, "key.format", err)) < 0) goto fail;
-        char **items;
-        int n = cn_split_list(kf, &items);
-        for (int i = 0; i < n; i++) {
-            int c = col_index(ks, items[i]);
-            if (c < 0) {
-                *err = sl_strdupf("Column '%s' named in 'key.fields' of table '%s' does not exist", items[i], ks->table);
-                cn_free_list(items, n);
-                goto fail;
-            }
-            ks->key_cols[ks->nkey++] = c;
-        }
-        cn_free_list(items, n);
-        if (ks->key_fmt == CN_FMT_RAW && (ks->nkey != 1 || ks->cols[ks->key_cols[0]].type.id != SL_T_STRING)) {
-            *err = sl_strdupf("The 'raw' key format of table '%s' needs exactly one STRING key field", ks->table);
-            goto fail;
-        }
-    }
     const char *inc = sl_options_get(spec->opts, "value.fields-include");
     bool except_key = inc && !strcasecmp(inc, "EXCEPT_KEY");
     for (int i = 0; i < ks->ncols; i++) {
@@ -129,8 +122,30 @@ cn_sink *cn_kafka_sink_open(const cn_spec *spec, char **err) {
     }
     if (ks->fmt == CN_FMT_RAW && (ks->nval != 1 || ks->cols[ks->val_cols[0]].type.id != SL_T_STRING)) {
         *err = sl_strdupf("The 'raw' format of table '%s' needs exactly one STRING column", ks->table);
-        goto fail;
+        return -1;
     }
+    return 0;
+}
+
+cn_sink *cn_kafka_sink_open(const cn_spec *spec, char **err) { return cn_kafka_sink_open_mode(spec, false, err); }
+
+cn_sink *cn_kafka_sink_open_mode(const cn_spec *spec, bool upsert, char **err) {
+    const char *topic = sl_options_get(spec->opts, "topic");
+    if (!topic || !*topic || strchr(topic, ';')) {
+        *err = sl_strdupf(topic && *topic ? "Sink table '%s' must name a single 'topic'" : "Table '%s' needs option 'topic'",
+                          spec->table);
+        return NULL;
+    }
+    ksink *ks = calloc(1, sizeof *ks);
+    ks->base.vt = &sk_vt;
+    ks->mode = upsert ? SK_UPSERT : SK_APPEND;
+    ks->table = strdup(spec->table ? spec->table : "?");
+    ks->ncols = spec->ncols;
+    ks->cols = calloc((size_t)spec->ncols + 1, sizeof *ks->cols);
+    memcpy(ks->cols, spec->cols, sizeof *ks->cols * (size_t)spec->ncols);
+    ks->val_cols = calloc((size_t)spec->ncols + 1, sizeof(int));
+    ks->key_cols = calloc((size_t)spec->ncols + (size_t)spec->npk + 1, sizeof(int));
+    if (setup_key(ks, spec, err) < 0 || setup_value(ks, spec, err) < 0) goto fail;
 
     const char *p = sl_options_get(spec->opts, "sink.partitioner");
     if (!p || !strcmp(p, "default")) ks->partitioner = PART_DEFAULT;
@@ -141,38 +156,19 @@ cn_sink *cn_kafka_sink_open(const cn_spec *spec, char **err) {
                           "round-robin)", p, ks->table);
         goto fail;
     }
-
-    const char *bootstrap = cn_bootstrap_for(spec->opts, spec->session, err);
-    if (!bootstrap || cn_ensure_topic(bootstrap, ks->topic, cn_default_partitions(spec), err) < 0) goto fail;
-
-    char errstr[512];
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    cn_quiet_logs(conf, &ks->st);
-    rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-    if (cn_conf_set(conf, "bootstrap.servers", bootstrap, err) < 0 ||
-        cn_conf_set(conf, "enable.idempotence", "true", err) < 0 ||
-        cn_conf_set(conf, "linger.ms", "5", err) < 0 ||
-        cn_conf_set(conf, "partitioner", "murmur2_random", err) < 0 || /* Java's key hash */
-        cn_apply_properties(conf, spec->opts, err) < 0) {
-        rd_kafka_conf_destroy(conf);
+    if (upsert && ks->partitioner == PART_ROUND_ROBIN) {
+        *err = sl_strdupf("Table '%s' with connector 'upsert-kafka' cannot use 'sink.partitioner' = 'round-robin': "
+                          "each key must stay in one partition", ks->table);
         goto fail;
     }
-    ks->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (!ks->rk) {
-        rd_kafka_conf_destroy(conf);
-        *err = sl_strdupf("Cannot create a Kafka producer for table '%s': %s", ks->table, errstr);
-        goto fail;
-    }
-    ks->rkt = rd_kafka_topic_new(ks->rk, ks->topic, NULL);
-    ks->nparts = cn_topic_partitions(ks->rk, &ks->st, bootstrap, ks->topic, 10000, err);
-    if (ks->nparts < 0) goto fail;
+    if (cn_producer_open(&ks->prod, spec, topic, err) < 0) goto fail;
     return &ks->base;
 fail:
     sk_close(&ks->base);
     return NULL;
 }
 
-/* Encodes the given columns of a row into buf. */
+/* Encodes the given columns of a row into buf (cleared first). */
 static void encode(ksink *ks, int fmt, sl_buf *buf, const int *which, int n, const sl_value *row) {
     sl_buf_clear(buf);
     if (fmt == CN_FMT_RAW) {
@@ -183,81 +179,72 @@ static void encode(ksink *ks, int fmt, sl_buf *buf, const int *which, int n, con
     cn_json_encode(buf, ks->cols, which, n, row, ks->iso, ks->plain_decimals);
 }
 
-/* Produces every row of b; a full local queue is drained by serving delivery reports. */
+/* The message key of a row in buf; NULL for a NULL raw key (a null key, as in Flink). */
+static const char *row_key(ksink *ks, sl_buf *buf, const sl_value *row) {
+    encode(ks, ks->key_fmt, buf, ks->key_cols, ks->nkey, row);
+    if (ks->key_fmt == CN_FMT_RAW && row[ks->cols[ks->key_cols[0]].out].null) return NULL;
+    return buf->data ? buf->data : "";
+}
+
+/* True when row r + 1 of b is the +I/+U with the same key as row r's (key, klen). */
+static bool update_pair(ksink *ks, const sl_batch *b, int r, const char *key, size_t klen) {
+    if (r + 1 >= b->nrows || (b->ops[r + 1] != SL_OP_INSERT && b->ops[r + 1] != SL_OP_UPDATE_AFTER)) return false;
+    const char *next = row_key(ks, &ks->kbuf2, sl_batch_row(b, r + 1));
+    if (!key || !next) return !key && !next;
+    return ks->kbuf2.len == klen && !memcmp(next, key, klen);
+}
+
+/* Produces every row of b. */
 static int sk_write(cn_sink *s, const sl_batch *b, char **err) {
     ksink *ks = (ksink *)s;
     for (int r = 0; r < b->nrows; r++) {
-        if (b->ops[r] != SL_OP_INSERT) {
+        int op = b->ops[r];
+        if (ks->mode == SK_APPEND && op != SL_OP_INSERT) {
             *err = sl_strdupf("Table sink '%s' doesn't support consuming update changes", ks->table);
             return CN_ERROR;
         }
         const sl_value *row = sl_batch_row(b, r);
-        encode(ks, ks->fmt, &ks->vbuf, ks->val_cols, ks->nval, row);
-        bool raw_null = ks->fmt == CN_FMT_RAW && row[ks->cols[ks->val_cols[0]].out].null;
-        const char *key = NULL;
+        const char *key = NULL, *val = NULL;
         size_t klen = 0;
         if (ks->nkey) {
-            encode(ks, ks->key_fmt, &ks->kbuf, ks->key_cols, ks->nkey, row);
-            key = ks->kbuf.data ? ks->kbuf.data : "";
-            klen = ks->kbuf.len;
-            if (ks->key_fmt == CN_FMT_RAW && row[ks->cols[ks->key_cols[0]].out].null) {
-                key = NULL; /* a NULL raw key is a null key, as in Flink */
-                klen = 0;
-            }
+            key = row_key(ks, &ks->kbuf, row);
+            klen = key ? ks->kbuf.len : 0;
+        }
+        bool add = op == SL_OP_INSERT || op == SL_OP_UPDATE_AFTER;
+        if (ks->mode == SK_UPSERT && !add) {
+            if (op == SL_OP_UPDATE_BEFORE && update_pair(ks, b, r, key, klen)) continue;
+            /* a tombstone: val stays NULL */
+        } else if (ks->mode == SK_DEBEZIUM) {
+            sl_buf_clear(&ks->vbuf);
+            cn_debezium_encode(&ks->vbuf, ks->cols, ks->val_cols, ks->nval, row, op, ks->iso, ks->plain_decimals);
+            val = ks->vbuf.data;
+        } else {
+            encode(ks, ks->fmt, &ks->vbuf, ks->val_cols, ks->nval, row);
+            bool raw_null = ks->fmt == CN_FMT_RAW && row[ks->cols[ks->val_cols[0]].out].null;
+            val = raw_null ? NULL : ks->vbuf.data ? ks->vbuf.data : "";
         }
         int32_t part = RD_KAFKA_PARTITION_UA;
         if (ks->partitioner == PART_FIXED) part = 0;
-        else if (ks->partitioner == PART_ROUND_ROBIN) part = ks->rr++ % (ks->nparts > 0 ? ks->nparts : 1);
-        for (;;) {
-            int rc = rd_kafka_produce(ks->rkt, part, RD_KAFKA_MSG_F_COPY, raw_null ? NULL : ks->vbuf.data,
-                                      raw_null ? 0 : ks->vbuf.len, key, klen, NULL);
-            if (rc == 0) break;
-            rd_kafka_resp_err_t e = rd_kafka_last_error();
-            if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                rd_kafka_poll(ks->rk, 10);
-                continue;
-            }
-            *err = sl_strdupf("Failed to deliver to topic '%s': %s", ks->topic, rd_kafka_err2str(e));
-            return CN_ERROR;
-        }
+        else if (ks->partitioner == PART_ROUND_ROBIN) part = ks->rr++ % (ks->prod.nparts > 0 ? ks->prod.nparts : 1);
+        if (cn_producer_send(&ks->prod, part, val, val ? ks->vbuf.len : 0, key, klen, err) < 0) return CN_ERROR;
     }
-    rd_kafka_poll(ks->rk, 0);
-    if (ks->failed || ks->st.fatal) {
-        *err = sl_strdupf("Failed to deliver to topic '%s': %s", ks->topic, ks->failed ? ks->fail_msg : ks->st.last_err);
-        return CN_ERROR;
-    }
-    return 0;
+    return cn_producer_check(&ks->prod, err);
 }
 
 /* Waits until every produced row is acknowledged. */
 static int sk_flush(cn_sink *s, int timeout_ms, char **err) {
-    ksink *ks = (ksink *)s;
-    rd_kafka_resp_err_t e = rd_kafka_flush(ks->rk, timeout_ms);
-    if (ks->failed || ks->st.fatal) {
-        *err = sl_strdupf("Failed to deliver to topic '%s': %s", ks->topic, ks->failed ? ks->fail_msg : ks->st.last_err);
-        return CN_ERROR;
-    }
-    if (e) {
-        *err = sl_strdupf("Failed to deliver to topic '%s': %d messages not acknowledged within %d ms%s%s", ks->topic,
-                          rd_kafka_outq_len(ks->rk), timeout_ms, ks->st.last_err[0] ? ": " : "", ks->st.last_err);
-        return CN_ERROR;
-    }
-    return 0;
+    return cn_producer_flush(&((ksink *)s)->prod, timeout_ms, err);
 }
 
 static void sk_close(cn_sink *s) {
     ksink *ks = (ksink *)s;
-    if (ks->rk) {
-        rd_kafka_flush(ks->rk, 5000);
-        if (ks->rkt) rd_kafka_topic_destroy(ks->rkt);
-        rd_kafka_destroy(ks->rk);
-    }
+    cn_producer_close(&ks->prod);
     sl_buf_free(&ks->vbuf);
     sl_buf_free(&ks->kbuf);
+    sl_buf_free(&ks->kbuf2);
     free(ks->cols);
     free(ks->val_cols);
     free(ks->key_cols);
     free(ks->table);
-    free(ks->topic);
     free(ks);
 }

@@ -691,6 +691,192 @@ static void test_datagen(void) {
     memset(&g_session, 0, sizeof g_session);
 }
 
+/* Polls an open source until `want` rows came (or 5 s); returns the rows seen. */
+static int poll_rows(cn_source *s, sl_batch *b, int want, int64_t *sum, char **err) {
+    int got = 0;
+    double deadline = now_s() + 5;
+    while (got < want && now_s() < deadline) {
+        int n = cn_source_poll(s, b, 50, err);
+        if (n < 0) break;
+        for (int i = 0; i < n; i++) *sum += sl_batch_row(b, i)[0].i;
+        got += n;
+    }
+    return got;
+}
+
+/* Offset of (topic, partition) in a position list, or -1. */
+static int64_t pos_of(const cn_position *p, int n, const char *topic, int part) {
+    for (int i = 0; i < n; i++)
+        if (p[i].topic && !strcmp(p[i].topic, topic) && p[i].partition == part) return p[i].offset;
+    return -1;
+}
+
+/* Positions after nothing and after every record; resume from positions (bounded, at the end,
+ * one partition only); positions stay before a record that fails; a re-created topic. */
+static void test_positions(void) {
+    topic("t_pos", 2);
+    for (int i = 0; i < 5; i++) {
+        char v[32];
+        snprintf(v, sizeof v, "{\"n\":%d}", i);
+        produce("t_pos", 0, NULL, v, 0);
+        snprintf(v, sizeof v, "{\"n\":%d}", 100 + i);
+        if (i < 3) produce("t_pos", 1, NULL, v, 0);
+    }
+    flush_producer();
+    tcol cols[] = {{"n", ty(SL_T_INT), CN_FROM_VALUE}};
+    spec_buf sb;
+    char *err = NULL;
+    sl_batch b;
+    sl_batch_init(&b, 1, 3);
+    make_spec(&sb, "pos", cols, 1, "connector=kafka", "topic=t_pos", "format=json", NULL);
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (!s) return;
+    const cn_position *p;
+    int n = cn_source_positions(s, &p);
+    CHECK(n == 2 && pos_of(p, n, "t_pos", 0) == 0 && pos_of(p, n, "t_pos", 1) == 0, "fresh positions %d", n);
+    int64_t sum = 0;
+    int got = poll_rows(s, &b, 1, &sum, &err);
+    n = cn_source_positions(s, &p);
+    CHECK(got >= 1 && got <= 3 && n == 2 && pos_of(p, n, "t_pos", 0) + pos_of(p, n, "t_pos", 1) == got,
+          "partial positions after %d rows: %lld %lld", got, (long long)pos_of(p, n, "t_pos", 0),
+          (long long)pos_of(p, n, "t_pos", 1));
+    got += poll_rows(s, &b, 8 - got, &sum, &err);
+    n = cn_source_positions(s, &p);
+    CHECK(got == 8 && pos_of(p, n, "t_pos", 0) == 5 && pos_of(p, n, "t_pos", 1) == 3, "all positions after %d rows",
+          got);
+    cn_source_close(s);
+    spec_free(&sb);
+
+    /* resume: listed partitions from the saved offsets, the bounded mode still applies */
+    cn_position saved[] = {{"t_pos", 0, 3}, {"t_pos", 1, 1}, {"other_topic", 0, 7}};
+    result r;
+    make_spec(&sb, "pos", cols, 1, "connector=kafka", "topic=t_pos", "format=json", "scan.bounded.mode=latest-offset",
+              NULL);
+    sb.spec.resume = saved;
+    sb.spec.nresume = 3;
+    read_all(&sb, &r, 100);
+    int64_t total = 0;
+    for (int i = 0; i < r.rows && i < 64; i++) total += r.ints[i][0];
+    CHECK(r.rows == 4 && total == 3 + 4 + 101 + 102, "resumed rows %d sum %lld %s", r.rows, (long long)total,
+          r.err ? r.err : "");
+    result_free(&r);
+
+    /* an unlisted partition starts by scan.startup.mode (latest: nothing) */
+    sb.spec.nresume = 1;
+    sl_options_set(&sb.opts, "scan.startup.mode", "latest-offset");
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 2 && r.ints[0][0] == 3 && r.ints[1][0] == 4, "one partition resumed: %d %s", r.rows, txt(&r));
+    result_free(&r);
+
+    /* resumed at the end of a bounded read: finished at once, positions as saved */
+    cn_position at_end[] = {{"t_pos", 0, 5}, {"t_pos", 1, 3}};
+    sb.spec.resume = at_end;
+    sb.spec.nresume = 2;
+    s = cn_source_open(&sb.spec, &err);
+    CHECK(s && cn_source_poll(s, &b, 100, &err) == CN_EOF, "resume at end: %s", err ? err : "");
+    if (s) {
+        n = cn_source_positions(s, &p);
+        CHECK(n == 2 && pos_of(p, n, "t_pos", 0) == 5 && pos_of(p, n, "t_pos", 1) == 3, "positions at end");
+        cn_source_close(s);
+    }
+
+    /* a saved offset beyond the end: the topic was re-created */
+    cn_position beyond[] = {{"t_pos", 1, 42}};
+    sb.spec.resume = beyond;
+    sb.spec.nresume = 1;
+    s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "topic 't_pos' partition 1 is offset 42") && strstr(err, "end (offset 3)") &&
+              strstr(err, "re-created") && strstr(err, "Delete the job's state"),
+          "re-created: %s", err ? err : "");
+    free(err);
+    err = NULL;
+    cn_position gone[] = {{"t_pos", 5, 1}};
+    sb.spec.resume = gone;
+    s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "partition 5") && strstr(err, "2 partitions"), "gone partition: %s",
+          err ? err : "");
+    free(err);
+    err = NULL;
+    spec_free(&sb);
+
+    /* the fail policy leaves the position before the bad record; a skipped one is passed */
+    topic("t_pos_bad", 1);
+    produce("t_pos_bad", 0, NULL, "{\"n\":1}", 0);
+    produce("t_pos_bad", 0, NULL, "{\"n\":", 0);
+    produce("t_pos_bad", 0, NULL, "{\"n\":3}", 0);
+    flush_producer();
+    for (int skip = 0; skip < 2; skip++) {
+        make_spec(&sb, "bad", cols, 1, "connector=kafka", "topic=t_pos_bad", "format=json",
+                  "scan.bounded.mode=latest-offset", skip ? "json.ignore-parse-errors=true" : NULL, NULL);
+        s = cn_source_open(&sb.spec, &err);
+        CHECK(s != NULL, "open %s", err ? err : "");
+        if (!s) break;
+        int rows = 0, rc;
+        while ((rc = cn_source_poll(s, &b, 100, &err)) >= 0) rows += rc;
+        n = cn_source_positions(s, &p);
+        if (skip) CHECK(rc == CN_EOF && rows == 2 && n == 1 && p[0].offset == 3, "skip: rows %d pos %lld", rows,
+                        (long long)p[0].offset);
+        else CHECK(rc == CN_ERROR && rows == 1 && n == 1 && p[0].offset == 1, "fail: rows %d pos %lld", rows,
+                   (long long)p[0].offset);
+        free(err);
+        err = NULL;
+        cn_source_close(s);
+        spec_free(&sb);
+    }
+    sl_batch_free(&b);
+}
+
+/* datagen's position is its row count; a resumed datagen continues sequences and the limit. */
+static void test_datagen_positions(void) {
+    tcol cols[] = {{"id", ty(SL_T_BIGINT), CN_FROM_VALUE}, {"s", ty(SL_T_STRING), CN_FROM_VALUE}};
+    spec_buf sb;
+    char *err = NULL;
+    sl_batch b;
+    sl_batch_init(&b, 2, 4);
+    make_spec(&sb, "dg", cols, 2, "connector=datagen", "rows-per-second=0", "number-of-rows=10",
+              "fields.id.kind=sequence", "fields.id.start=1", "fields.id.end=100", "fields.s.length=3", NULL);
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (!s) return;
+    const cn_position *p;
+    int n = cn_source_positions(s, &p);
+    CHECK(n == 1 && p[0].topic && !*p[0].topic && p[0].partition == 0 && p[0].offset == 0, "fresh datagen position");
+    int rows = cn_source_poll(s, &b, 100, &err);
+    n = cn_source_positions(s, &p);
+    CHECK(rows == 4 && n == 1 && p[0].offset == 4, "datagen position after %d rows: %lld", rows, (long long)p[0].offset);
+    cn_source_close(s);
+
+    cn_position saved = {"", 0, 4};
+    sb.spec.resume = &saved;
+    sb.spec.nresume = 1;
+    result r;
+    read_all(&sb, &r, 4);
+    CHECK(r.rows == 6 && r.ints[0][0] == 5 && r.ints[5][0] == 10, "resumed datagen rows %d first %lld", r.rows,
+          (long long)r.ints[0][0]);
+    result_free(&r);
+    saved.offset = 10; /* all rows produced */
+    read_all(&sb, &r, 4);
+    CHECK(r.rows == 0 && !r.err, "resumed at the limit: %d", r.rows);
+    result_free(&r);
+    spec_free(&sb);
+
+    /* without a limit the sequence's end finishes it; a throttled resume does not wait for the
+     * rows produced before */
+    make_spec(&sb, "dg", cols, 1, "connector=datagen", "rows-per-second=100", "fields.id.kind=sequence",
+              "fields.id.start=1", "fields.id.end=1000", NULL);
+    saved.offset = 995;
+    sb.spec.resume = &saved;
+    sb.spec.nresume = 1;
+    double t = now_s();
+    read_all(&sb, &r, 16);
+    CHECK(r.rows == 5 && r.ints[0][0] == 996 && now_s() - t < 1, "resumed sequence rows %d first %lld in %.2f s",
+          r.rows, (long long)r.ints[0][0], now_s() - t);
+    result_free(&r);
+    spec_free(&sb);
+    sl_batch_free(&b);
+}
+
 static void test_print(void) {
     tcol cols[] = {{"id", ty(SL_T_INT), 0}, {"name", ty(SL_T_STRING), 0}, {"score", ty(SL_T_DOUBLE), 0},
                    {"ok", ty(SL_T_BOOLEAN), 0}};
@@ -767,9 +953,10 @@ int main(void) {
 
     double t = now_s();
     void (*tests[])(void) = {test_json_source, test_lenient, test_strict_json, test_latency, test_metadata, test_bounded_modes, test_timestamps,
-                             test_group_offsets, test_sink_round_trip, test_datagen, test_print, test_unreachable};
+                             test_group_offsets, test_sink_round_trip, test_datagen, test_positions,
+                             test_datagen_positions, test_print, test_unreachable};
     const char *names[] = {"json_source", "lenient", "strict_json", "latency", "metadata", "bounded_modes", "timestamps", "group_offsets",
-                           "sink_round_trip", "datagen", "print", "unreachable"};
+                           "sink_round_trip", "datagen", "positions", "datagen_positions", "print", "unreachable"};
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
         double t1 = now_s();
         tests[i]();
