@@ -88,7 +88,7 @@ def main():
                         f.write(source_ddl(bs, "peer-" + engine.replace(" ", "") + qname.replace("+", "")))
                         f.write(f"CREATE TABLE sink ({cols}) WITH ('connector' = 'blackhole');\n")
                         f.write(f"INSERT INTO sink {q};\n")
-                    cmd = [opts.sluice, "-f", path] if engine == "sluice" else \
+                    cmd = [opts.sluice, "-f", path, "--state-dir", os.path.join(tmp, "state")] if engine == "sluice" else \
                         ["java", "-Xmx2g", "-cp", classpath, "sluice.FlinkSql", path, par]
                     wall, cpu, rss = run(cmd)
                     results[engine] = (n / wall, cpu, n / cpu, rss)

@@ -23,6 +23,10 @@ void sp_parse_result_free(sp_parse_result *r);
  * string literals, quoted identifiers and comments, with only whitespace/comments after it. */
 bool sp_statement_complete(const char *text);
 
+/* The normalized text of statements (malloc'd): tokens separated by single spaces, comments
+ * and ';' dropped, keywords and unquoted names upper-cased, literals and `quoted` names kept. */
+char *sp_normalize(const char *text);
+
 /* Renders an expression back as SQL text (for EXPLAIN and column names), e.g.
  * "UPPER(customer)", "(amount > 100)". Appends to out. */
 struct sl_buf;

@@ -432,6 +432,17 @@ static pl_expr *bind_case(pl_binder *b, const sp_expr *e) {
 
 pl_expr *pl_bind_node(pl_binder *b, const sp_expr *e) {
     if (!e) return pl_bind_error(b, NULL, "Missing expression");
+    if (b->scope && b->scope->resolve && !b->failed) {
+        pl_expr *x = NULL;
+        char *msg = NULL;
+        int r = b->scope->resolve(b->scope->resolve_ud, e, &x, &msg);
+        if (r < 0) {
+            *b->err = msg;
+            b->failed = true;
+            return NULL;
+        }
+        if (r > 0) return x;
+    }
     switch (e->kind) {
     case SP_E_LITERAL: return pl_bind_literal(b, e);
     case SP_E_COLUMN: return bind_column(b, e);

@@ -136,6 +136,14 @@ int pl_catalog_create(pl_catalog *c, const sp_stmt *stmt, const char *src, char 
         return -1;
     }
     for (int i = 0; i < ct->nopts; i++) sl_options_set(&t->opts, ct->opts[i].key, ct->opts[i].value);
+    const char *conn = sl_options_get(&t->opts, "connector");
+    if (conn && !strcmp(conn, "upsert-kafka") && ct->npk == 0) {
+        *err = sl_error_at(src, stmt->line, stmt->col,
+                           "'upsert-kafka' tables require to define a PRIMARY KEY constraint. The PRIMARY KEY "
+                           "specifies which columns should be read from or write to the Kafka message key.");
+        table_free(t);
+        return -1;
+    }
     t->wm_column = ct->wm_column;
     t->wm_expr = ct->wm_expr;
     t->pk = ct->pk;
@@ -163,4 +171,26 @@ void pl_catalog_free(pl_catalog *c) {
     for (int i = 0; i < c->n; i++) table_free(c->tables[i]);
     free(c->tables);
     memset(c, 0, sizeof *c);
+}
+
+/* The value format of a table: 'value.format', else 'format' (NULL if neither). */
+static const char *value_format(const pl_table *t) {
+    const char *f = sl_options_get(&t->opts, "value.format");
+    return f ? f : sl_options_get(&t->opts, "format");
+}
+
+int pl_table_changelog(const pl_table *t) {
+    const char *c = sl_options_get(&t->opts, "connector");
+    if (c && !strcmp(c, "upsert-kafka")) return PL_CL_UPSERT;
+    const char *f = value_format(t);
+    if (c && !strcmp(c, "kafka") && f && !strcmp(f, "debezium-json")) return PL_CL_RETRACT;
+    return PL_CL_APPEND;
+}
+
+bool pl_table_accepts_updates(const pl_table *t) {
+    const char *c = sl_options_get(&t->opts, "connector");
+    if (!c) return false;
+    if (!strcmp(c, "upsert-kafka") || !strcmp(c, "print") || !strcmp(c, "blackhole")) return true;
+    const char *f = value_format(t);
+    return !strcmp(c, "kafka") && f && !strcmp(f, "debezium-json");
 }

@@ -47,6 +47,14 @@ char *pl_catalog_unknown(const pl_catalog *c, const char *name, const char *src,
 int pl_catalog_drop(pl_catalog *c, const char *name);
 void pl_catalog_free(pl_catalog *c);
 
+/* How a table reads as a source: append-only rows, a changelog with retractions
+ * ('format' = 'debezium-json'), or upserts by PRIMARY KEY ('connector' = 'upsert-kafka'). */
+enum { PL_CL_APPEND, PL_CL_RETRACT, PL_CL_UPSERT };
+int pl_table_changelog(const pl_table *t);
+/* True when the table, as a sink, accepts update and delete rows (upsert-kafka, debezium-json,
+ * print, blackhole). */
+bool pl_table_accepts_updates(const pl_table *t);
+
 /* The pl_scope of a table's columns (all kinds, declaration order, index = column number),
  * qualified by `qual` (table name or alias). cols must hold t->ncols entries. */
 pl_scope pl_table_scope(const pl_table *t, const char *qual, pl_scope_col *cols);

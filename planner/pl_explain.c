@@ -10,9 +10,60 @@ static const char **names_of(const pl_node *n) {
     return names;
 }
 
-/* One node's line (without indentation). */
-static void explain_node(sl_buf *b, const pl_node *n) {
+/* "COUNT(DISTINCT customer) FILTER (WHERE $f3)" for an aggregate call over input names. */
+static void explain_agg(sl_buf *b, const pl_agg_call *c, const char *const *in) {
+    sl_buf_printf(b, "%s(%s", pl_agg_name(c->fn), c->distinct ? "DISTINCT " : "");
+    if (c->fn == PL_AGG_COUNT_STAR) sl_buf_putc(b, '*');
+    else sl_buf_puts(b, in[c->arg] ? in[c->arg] : "?");
+    if (c->fn == PL_AGG_LISTAGG) sl_buf_printf(b, ", '%.*s'", (int)c->sep.s.len, c->sep.s.ptr);
+    sl_buf_putc(b, ')');
+    if (c->filter >= 0) sl_buf_printf(b, " FILTER (WHERE %s)", in[c->filter] ? in[c->filter] : "?");
+}
+
+/* "[a, b]" of the named input columns. */
+static void explain_keys(sl_buf *b, const int *keys, int n, const char *const *in) {
+    sl_buf_putc(b, '[');
+    for (int k = 0; k < n; k++) sl_buf_printf(b, "%s%s", k ? ", " : "", in[keys[k]] ? in[keys[k]] : "?");
+    sl_buf_putc(b, ']');
+}
+
+void pl_explain_node(sl_buf *b, const pl_node *n) {
     switch (n->kind) {
+    case PL_N_AGG: {
+        const char **in = names_of(n->input);
+        const char **out = names_of(n);
+        sl_buf_puts(b, "GroupAggregate(");
+        if (n->nkeys) {
+            sl_buf_puts(b, "groupBy=");
+            explain_keys(b, n->keys, n->nkeys, in);
+            sl_buf_puts(b, ", ");
+        }
+        sl_buf_puts(b, "select=[");
+        for (int k = 0; k < n->nkeys; k++) sl_buf_printf(b, "%s%s", k ? ", " : "", out[k]);
+        for (int i = 0; i < n->naggs; i++) {
+            if (i || n->nkeys) sl_buf_puts(b, ", ");
+            explain_agg(b, &n->aggs[i], in);
+            sl_buf_printf(b, " AS %s", out[n->nkeys + i]);
+        }
+        sl_buf_putc(b, ']');
+        if (n->having) {
+            sl_buf_puts(b, ", having=[");
+            pl_expr_to_text(b, n->having, out);
+            sl_buf_putc(b, ']');
+        }
+        sl_buf_putc(b, ')');
+        free(in);
+        free(out);
+        break;
+    }
+    case PL_N_NORMALIZE: {
+        const char **in = names_of(n->input);
+        sl_buf_puts(b, "ChangelogNormalize(key=");
+        explain_keys(b, n->keys, n->nkeys, in);
+        sl_buf_putc(b, ')');
+        free(in);
+        break;
+    }
     case PL_N_SINK:
         sl_buf_printf(b, "Sink(table=[%s], fields=[", n->sink->name);
         for (int i = 0; i < n->ncols; i++) sl_buf_printf(b, "%s%s", i ? ", " : "", n->cols[i].name);
@@ -76,7 +127,7 @@ void pl_explain(sl_buf *out, const pl_plan *p) {
     for (const pl_node *n = p->root; n; n = n->input, depth++) {
         for (int i = 0; i < depth - 1; i++) sl_buf_puts(out, "   ");
         if (depth) sl_buf_puts(out, "+- ");
-        explain_node(out, n);
+        pl_explain_node(out, n);
         sl_buf_putc(out, '\n');
     }
 }

@@ -67,6 +67,12 @@ typedef struct pl_scope_col {
 typedef struct pl_scope {
     const pl_scope_col *cols;
     int ncols;
+    /* Optional, for expressions over an aggregate (select list, HAVING): asked before each
+     * node is bound. Returns 1 with *out set when the node stands for a column of the
+     * aggregate's output (a GROUP BY expression or an aggregate call), 0 to bind the node as
+     * usual, -1 with *err set (a column that is not grouped, a misused aggregate). */
+    int (*resolve)(void *ud, const sp_expr *e, pl_expr **out, char **err);
+    void *resolve_ud;
 } pl_scope;
 
 /* Binds `e` in `scope`. Nodes are allocated in `arena`. On error returns NULL and sets *err to
@@ -97,6 +103,9 @@ void pl_expr_columns(const pl_expr *e, bool *used);
 
 /* Rewrites column indexes through map (new = map[old]). */
 void pl_expr_remap(pl_expr *e, const int *map);
+
+/* True if a and b are the same expression (same tree, types, constants and columns). */
+bool pl_expr_equal(const pl_expr *a, const pl_expr *b);
 
 /* True if the expression is deterministic and reads no columns (can be folded). */
 bool pl_expr_is_constant(const pl_expr *e);

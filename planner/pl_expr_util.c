@@ -54,6 +54,26 @@ void pl_expr_remap(pl_expr *e, const int *map) {
     for (int i = 0; i < e->nargs; i++) pl_expr_remap(e->args[i], map);
 }
 
+/* Two values of type t are identical (strings by bytes; NULL equals NULL). */
+static bool same_value(sl_type t, sl_value a, sl_value b) {
+    if (a.null || b.null) return a.null == b.null;
+    if (t.id == SL_T_STRING) return a.s.len == b.s.len && memcmp(a.s.ptr, b.s.ptr, a.s.len) == 0;
+    if (t.id == SL_T_FLOAT || t.id == SL_T_DOUBLE) return memcmp(&a.d, &b.d, sizeof a.d) == 0;
+    return a.i == b.i;
+}
+
+bool pl_expr_equal(const pl_expr *a, const pl_expr *b) {
+    if (!a || !b) return a == b;
+    if (a->kind != b->kind || a->fn != b->fn || a->flag != b->flag || a->negated != b->negated ||
+        a->nargs != b->nargs || memcmp(&a->type, &b->type, sizeof a->type) != 0)
+        return false;
+    if (a->kind == PL_X_COL && a->col != b->col) return false;
+    if (a->kind == PL_X_CONST && !same_value(a->type, a->value, b->value)) return false;
+    for (int i = 0; i < a->nargs; i++)
+        if (!pl_expr_equal(a->args[i], b->args[i])) return false;
+    return true;
+}
+
 /* CURRENT_TIMESTAMP changes per batch, so it is not a constant even though it reads nothing. */
 bool pl_expr_is_constant(const pl_expr *e) {
     if (!e) return true;

@@ -7,8 +7,19 @@
  *           `computed` are evaluated into their slots, then the pushed-down `filter` drops rows.
  *   VALUES  constant rows (INSERT INTO t VALUES ...).
  *   CALC    filter (optional) then projection to `nexprs` output columns.
+ *   AGG     GROUP BY: input columns `keys` are the group key; `aggs` are computed per group
+ *           incrementally (keyed state); HAVING (`having`, over the output row) decides which
+ *           groups are visible. Output: the key columns, then one column per aggregate. Its
+ *           output is updating: +I for a new group, -U/+U when a group's result changes, -D
+ *           when a group disappears (its rows all retracted, or HAVING stops holding).
+ *   NORMALIZE  turns an upsert stream (+U per key, -D tombstones; upsert-kafka) into a
+ *           changelog with retractions, keeping the last row per key (`keys`) in state: +I for
+ *           a new key, -U old/+U new for a changed one (nothing when unchanged), -D old.
  *   SINK    writes its input rows (already cast to the sink's column types) to a table.
- * A bare SELECT has no SINK: its root's rows go to the client. */
+ * A bare SELECT has no SINK: its root's rows go to the client.
+ *
+ * Every node knows whether its output is `updating` (carries -U/+U/-D rows) or append-only;
+ * the planner refuses to write an updating result into an append-only sink. */
 #ifndef PL_PLAN_H
 #define PL_PLAN_H
 
@@ -17,12 +28,28 @@
 #include "pl_catalog.h"
 #include "pl_expr.h"
 
-typedef enum pl_node_kind { PL_N_SCAN, PL_N_VALUES, PL_N_CALC, PL_N_SINK } pl_node_kind;
+typedef enum pl_node_kind { PL_N_SCAN, PL_N_VALUES, PL_N_CALC, PL_N_AGG, PL_N_NORMALIZE, PL_N_SINK } pl_node_kind;
 
 typedef struct pl_field {
     const char *name;
     sl_type type;
 } pl_field;
+
+typedef enum pl_agg_fn {
+    PL_AGG_COUNT_STAR, PL_AGG_COUNT, PL_AGG_SUM, PL_AGG_AVG, PL_AGG_MIN, PL_AGG_MAX,
+    PL_AGG_FIRST_VALUE, PL_AGG_LAST_VALUE, PL_AGG_LISTAGG
+} pl_agg_fn;
+
+/* One aggregate call of an AGG node. */
+typedef struct pl_agg_call {
+    uint8_t fn;            /* pl_agg_fn */
+    bool distinct;         /* fn(DISTINCT arg): each distinct value counts once */
+    int arg;               /* input column of the argument; -1 for COUNT(*) */
+    int filter;            /* input column of FILTER (WHERE ...) (BOOLEAN); -1 without */
+    sl_type arg_type;
+    sl_type type;          /* result type */
+    sl_value sep;          /* LISTAGG separator (string in the plan arena) */
+} pl_agg_call;
 
 typedef struct pl_node {
     uint8_t kind;
@@ -46,6 +73,16 @@ typedef struct pl_node {
     pl_expr **exprs;
     int nexprs;
 
+    /* AGG and NORMALIZE: key columns of the input */
+    int *keys;
+    int nkeys;
+    /* AGG */
+    pl_agg_call *aggs;
+    int naggs;
+    pl_expr *having;           /* over the output row, or NULL */
+
+    bool updating;             /* output carries -U/+U/-D rows */
+
     /* SINK */
     const pl_table *sink;
     int *sink_cols;            /* sink table column index of each input column */
@@ -66,10 +103,20 @@ void pl_plan_free(pl_plan *p);
 /* Appends the Flink-style plan text (EXPLAIN). */
 struct sl_buf;
 void pl_explain(struct sl_buf *out, const pl_plan *p);
+/* Appends one node's line of that text, e.g. "GroupAggregate(groupBy=[country], ...)". */
+void pl_explain_node(struct sl_buf *out, const pl_node *n);
 
 /* Internal planning steps (pl_select.c, pl_rewrite.c). */
 pl_node *pl_plan_select(const pl_catalog *cat, const sp_select *sel, sl_arena *a, const char *src,
                         char **err);
+/* True when a SELECT needs an AGG node: GROUP BY, HAVING, DISTINCT or an aggregate call. */
+bool pl_select_is_aggregate(const sp_select *sel);
+/* Plans the aggregate part of `sel` over `in` (scope: its columns; where: the bound WHERE or
+ * NULL): CALC(keys, arguments, filters) -> AGG -> CALC(select list). NULL + *err. */
+pl_node *pl_plan_aggregate(const sp_select *sel, pl_node *in, const pl_scope *scope, pl_expr *where, sl_arena *a,
+                           const char *src, char **err);
+/* SQL name of an aggregate function ("COUNT", "SUM", ...). */
+const char *pl_agg_name(int fn);
 pl_node *pl_optimize(pl_node *root, sl_arena *a);
 pl_expr *pl_expr_substitute(const pl_expr *e, pl_expr *const *repl, sl_arena *a);
 pl_node *pl_node_new(sl_arena *a, int kind, pl_node *input);

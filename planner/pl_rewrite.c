@@ -57,12 +57,15 @@ static pl_node *merge_calcs(pl_node *n, sl_arena *a) {
     return n;
 }
 
-/* Marks which scan columns the plan above reads; computed columns pull in their inputs. */
+/* Marks which scan columns the plan above reads (calc NULL: all of them); computed columns
+ * pull in their inputs. */
 static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
     const pl_table *t = scan->table;
     bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(t->ncols + 1));
-    for (int i = 0; i < calc->nexprs; i++) pl_expr_columns(calc->exprs[i], used);
-    if (calc->filter) pl_expr_columns(calc->filter, used);
+    for (int i = 0; calc && i < calc->nexprs; i++) pl_expr_columns(calc->exprs[i], used);
+    if (calc && calc->filter) pl_expr_columns(calc->filter, used);
+    if (!calc)
+        for (int i = 0; i < t->ncols; i++) used[i] = true;
     if (scan->filter) pl_expr_columns(scan->filter, used);
     /* computed columns: bind their expression over the table and add what they read */
     pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(t->ncols + 1));
@@ -102,5 +105,8 @@ pl_node *pl_optimize(pl_node *root, sl_arena *a) {
             push_projection(root, in, a);
         }
     }
+    /* NORMALIZE keeps whole rows: the scan below it reads every column (and no filter may
+     * move below it: a filtered-out update must still retract the key's old row) */
+    if (root->kind == PL_N_NORMALIZE && root->input && root->input->kind == PL_N_SCAN) push_projection(NULL, root->input, a);
     return root;
 }

@@ -28,21 +28,8 @@ static pl_node *scan_node(const pl_table *t, sl_arena *a) {
     return n;
 }
 
-/* Rejects the parts of SELECT that later issues bring (aggregation, ordering), pointing at them. */
+/* Rejects the parts of SELECT that later issues bring (ordering), pointing at them. */
 static int reject_unsupported(const sp_select *sel, const char *src, char **err) {
-    if (sel->ngroup_by > 0) {
-        *err = sl_error_at(src, sel->group_by[0]->line, sel->group_by[0]->col,
-                           "GROUP BY is not supported yet");
-        return -1;
-    }
-    if (sel->having) {
-        *err = sl_error_at(src, sel->having->line, sel->having->col, "HAVING is not supported yet");
-        return -1;
-    }
-    if (sel->distinct) {
-        *err = sl_error_at(src, sel->line, sel->col, "SELECT DISTINCT is not supported yet");
-        return -1;
-    }
     if (sel->norder_by > 0) {
         *err = sl_error_at(src, sel->order_by[0].expr->line, sel->order_by[0].expr->col,
                            "ORDER BY is not supported yet");
@@ -53,6 +40,22 @@ static int reject_unsupported(const sp_select *sel, const char *src, char **err)
         return -1;
     }
     return 0;
+}
+
+/* An upsert source (upsert-kafka) reads as a changelog through NORMALIZE, keyed by the
+ * table's PRIMARY KEY (indexes in the scan row). */
+static pl_node *normalize_upserts(const pl_table *t, pl_node *scan, sl_arena *a) {
+    scan->updating = pl_table_changelog(t) != PL_CL_APPEND;
+    if (pl_table_changelog(t) != PL_CL_UPSERT) return scan;
+    pl_node *n = pl_node_new(a, PL_N_NORMALIZE, scan);
+    n->ncols = scan->ncols;
+    n->cols = scan->cols;
+    n->keys = sl_arena_calloc(a, sizeof(int) * (size_t)(t->npk + 1));
+    for (int k = 0; k < t->npk; k++)
+        for (int i = 0; i < t->ncols; i++)
+            if (strcasecmp(t->cols[i].name, t->pk[k]) == 0) n->keys[n->nkeys++] = i;
+    n->updating = true;
+    return n;
 }
 
 /* Binds the FROM clause: returns the input node and fills the scope the rest binds against. */
@@ -85,7 +88,7 @@ static pl_node *plan_from(const pl_catalog *cat, const sp_select *sel, sl_arena 
     }
     pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(t->ncols + 1));
     *scope = pl_table_scope(t, f->alias ? f->alias : t->name, sc);
-    return scan_node(t, a);
+    return normalize_upserts(t, scan_node(t, a), a);
 }
 
 /* The name Flink gives a select item: its alias, the column name, or EXPR$<position>. */
@@ -98,10 +101,11 @@ static const char *item_name(const sp_select_item *it, int pos, sl_arena *a) {
 pl_node *pl_plan_select(const pl_catalog *cat, const sp_select *sel, sl_arena *a, const char *src,
                         char **err) {
     if (reject_unsupported(sel, src, err) < 0) return NULL;
-    pl_scope scope;
+    pl_scope scope = {NULL, 0, NULL, NULL};
     pl_node *in = plan_from(cat, sel, a, src, &scope, err);
     if (!in) return NULL;
     pl_node *calc = pl_node_new(a, PL_N_CALC, in);
+    calc->updating = in->updating;
     if (sel->where) {
         calc->filter = pl_bind_expr(sel->where, &scope, a, src, err);
         if (!calc->filter) return NULL;
@@ -113,6 +117,7 @@ pl_node *pl_plan_select(const pl_catalog *cat, const sp_select *sel, sl_arena *a
             return NULL;
         }
     }
+    if (pl_select_is_aggregate(sel)) return pl_plan_aggregate(sel, in, &scope, calc->filter, a, src, err);
     /* count output columns (stars expand) */
     int cap = 0;
     for (int i = 0; i < sel->nitems; i++) cap += sel->items[i].expr->kind == SP_E_STAR ? scope.ncols : 1;

@@ -63,6 +63,7 @@ static int coerce_to_sink(pl_expr **exprs, int n, const pl_table *t, const int *
 /* SINK node over `in` writing columns idx of table t. */
 static pl_node *sink_node(const pl_table *t, pl_node *in, const int *idx, int n, sl_arena *a) {
     pl_node *s = pl_node_new(a, PL_N_SINK, in);
+    s->updating = in->updating;
     s->sink = t;
     s->sink_cols = sl_arena_alloc(a, sizeof(int) * (size_t)(n + 1));
     memcpy(s->sink_cols, idx, sizeof(int) * (size_t)n);
@@ -80,6 +81,7 @@ static pl_node *sink_node(const pl_table *t, pl_node *in, const int *idx, int n,
 static pl_node *pad_unlisted(const pl_table *t, pl_node *q, const int *idx, int n, int *full, int *nfull,
                              sl_arena *a) {
     pl_node *c = pl_node_new(a, PL_N_CALC, q);
+    c->updating = q->updating;
     c->exprs = sl_arena_calloc(a, sizeof(pl_expr *) * (size_t)(t->ncols + 1));
     c->cols = sl_arena_calloc(a, sizeof(pl_field) * (size_t)(t->ncols + 1));
     int m = 0;
@@ -175,6 +177,23 @@ static pl_node *plan_insert_select(const pl_catalog *cat, const pl_table *t, con
     return finish_insert(t, st, q, idx, n, a);
 }
 
+/* Refuses an updating result into an append-only sink, naming the node that produces the
+ * updates and what to use instead (Flink's message, plus the way out). */
+static int check_changelog(const pl_node *root, const char *src, const sp_stmt *st, char **err) {
+    if (root->kind != PL_N_SINK || !root->updating || pl_table_accepts_updates(root->sink)) return 0;
+    const pl_node *n = root->input;
+    while (n && n->kind == PL_N_CALC && n->input && n->input->updating) n = n->input;
+    sl_buf b = {0};
+    pl_explain_node(&b, n);
+    *err = sl_error_at(src, st->line, st->col,
+                       "Table sink '%s' doesn't support consuming update changes which is produced by node %s. "
+                       "Write the result to a table with 'connector' = 'upsert-kafka' and a PRIMARY KEY, or with "
+                       "'connector' = 'kafka' and 'format' = 'debezium-json'.",
+                       root->sink->name, b.data ? b.data : "?");
+    sl_buf_free(&b);
+    return -1;
+}
+
 pl_plan *pl_plan_statement(const pl_catalog *cat, const sp_stmt *stmt, const char *src, char **err) {
     if (stmt->kind == SP_S_EXPLAIN) stmt = stmt->explained;
     pl_plan *p = calloc(1, sizeof *p);
@@ -204,6 +223,11 @@ pl_plan *pl_plan_statement(const pl_catalog *cat, const sp_stmt *stmt, const cha
         return NULL;
     }
     p->root = pl_optimize(root, p->arena);
+    const sp_stmt *st = stmt;
+    if (check_changelog(p->root, src, st, err) < 0) {
+        pl_plan_free(p);
+        return NULL;
+    }
     return p;
 }
 

@@ -1,4 +1,5 @@
-/* rt_job.c: builds the operator chain for a plan and drives it. */
+/* rt_job.c: builds the operator chain for a plan, opens its state, drives it, and takes
+ * checkpoints. */
 #include "rt_job.h"
 
 #include <ctype.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 #include "../common/sl_error.h"
 #include "../connectors/cn_connector.h"
+#include "rt_store.h"
 
 /* Monotonic milliseconds. */
 static int64_t now_ms(void) {
@@ -29,22 +31,58 @@ int64_t rt_duration_ms(const char *text, int64_t dflt) {
     return dflt;
 }
 
+int64_t rt_size_bytes(const char *text, int64_t dflt) {
+    if (!text) return dflt;
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || v < 0) return dflt;
+    while (isspace((unsigned char)*end)) end++;
+    char u = (char)tolower((unsigned char)*end);
+    double m = u == 'k' ? 1024.0 : u == 'm' ? 1048576.0 : u == 'g' ? 1073741824.0 : 1.0;
+    if (u && !strchr("kmgb", u)) return dflt;
+    return (int64_t)(v * m);
+}
+
 /* The vtable running a plan node. */
 static const rt_op_vt *vt_for(const pl_node *n) {
     switch (n->kind) {
     case PL_N_SCAN: return &rt_scan_vt;
     case PL_N_VALUES: return &rt_values_vt;
     case PL_N_CALC: return &rt_calc_vt;
+    case PL_N_AGG: return &rt_agg_vt;
+    case PL_N_NORMALIZE: return &rt_normalize_vt;
     case PL_N_SINK: return &rt_sink_vt;
     }
     return NULL;
 }
 
-/* Makes pushed rows durable, downstream first: sinks flush before sources commit offsets. */
-static int checkpoint_all(rt_op *ops, int nops, char **err) {
+/* A checkpoint: operators downstream first (sinks flush before state and positions are
+ * written), one commit of the store, then the operators' commit notifications. */
+static int checkpoint_all(rt_job *job, rt_op *ops, int nops, int64_t *count, char **err) {
     for (int i = nops - 1; i >= 0; i--)
         if (ops[i].vt->checkpoint(&ops[i], err) < 0) return -1;
+    if (job->durable) {
+        if (rt_store_commit(job->store, err) < 0) return -1;
+        (*count)++;
+    }
+    for (int i = nops - 1; i >= 0; i--)
+        if (ops[i].vt->committed && ops[i].vt->committed(&ops[i], err) < 0) return -1;
     return 0;
+}
+
+/* Opens the job's store: durable under the state dir, or temporary. */
+static rt_store *open_store(const pl_plan *plan, const rt_job_opts *o, rt_job *job, char **name, char **path,
+                            bool *resumed, char **err) {
+    *name = rt_job_name(plan, o->session);
+    *path = NULL;
+    job->durable = rt_job_durable(plan, o->session);
+    if (job->durable && !(*path = rt_job_state_path(*name, o->session, err))) return NULL;
+    char *plan_text = NULL;
+    char *fp = rt_job_fingerprint(plan, &plan_text);
+    rt_store *st = rt_store_open(*path, *name, fp, plan_text, resumed, err);
+    free(fp);
+    free(plan_text);
+    return st;
 }
 
 int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, char **err) {
@@ -54,16 +92,35 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
     job.batch_size = o->batch_size > 0 ? o->batch_size : 1024;
     job.on_rows = o->on_rows;
     job.on_rows_ud = o->on_rows_ud;
+    job.mini_batch = sl_options_get_bool(o->session, "table.exec.mini-batch.enabled", false);
+
+    char *name = NULL, *path = NULL;
+    bool resumed = false;
+    job.store = open_store(plan, o, &job, &name, &path, &resumed, err);
+    if (!job.store) {
+        free(name);
+        free(path);
+        return -1;
+    }
 
     /* ops[0] is the leaf; ops[nops-1] the root (or the collector of a bare SELECT) */
-    int depth = 0;
-    for (const pl_node *n = plan->root; n; n = n->input) depth++;
+    int depth = 0, nstateful = 0;
+    for (const pl_node *n = plan->root; n; n = n->input, depth++)
+        nstateful += n->kind == PL_N_AGG || n->kind == PL_N_NORMALIZE;
+    int64_t budget = rt_size_bytes(sl_options_get(o->session, "state.cache-size"), 64 << 20);
+    if (budget < (1 << 20)) budget = 1 << 20;
+    job.state_budget = (size_t)budget / (size_t)(nstateful ? nstateful : 1);
     int nops = depth + (plan->is_insert ? 0 : 1);
     rt_op *ops = calloc((size_t)nops, sizeof(rt_op));
     int i = depth - 1;
-    for (const pl_node *n = plan->root; n; n = n->input, i--) ops[i] = (rt_op){vt_for(n), n, NULL, &job, NULL};
-    if (!plan->is_insert) ops[nops - 1] = (rt_op){&rt_collect_vt, plan->root, NULL, &job, NULL};
+    for (const pl_node *n = plan->root; n; n = n->input, i--) ops[i] = (rt_op){vt_for(n), n, NULL, &job, NULL, i};
+    if (!plan->is_insert) ops[nops - 1] = (rt_op){&rt_collect_vt, plan->root, NULL, &job, NULL, nops - 1};
     for (i = 0; i + 1 < nops; i++) ops[i].next = &ops[i + 1];
+
+    if (o->on_start) {
+        rt_job_info info = {name, path, resumed, rt_store_checkpoint_id(job.store)};
+        o->on_start(o->on_start_ud, &info);
+    }
 
     int rc = 0;
     int opened = 0;
@@ -76,7 +133,7 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
         }
 
     int64_t interval = rt_duration_ms(sl_options_get(o->session, "execution.checkpointing.interval"), 1000);
-    int64_t last = now_ms();
+    int64_t last = now_ms(), checkpoints = 0;
     bool stopped = false;
     while (rc == 0) {
         if (o->stop && *o->stop) { stopped = true; break; }
@@ -84,23 +141,27 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
         if (r == CN_EOF) break;
         if (r == CN_ERROR) { rc = -1; break; }
         if (now_ms() - last >= interval) {
-            if (checkpoint_all(ops, nops, err) < 0) rc = -1;
+            if (checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
             last = now_ms();
         }
     }
     if (rc == 0) {
         for (i = 0; i < nops && rc == 0; i++)
             if (ops[i].vt->finish(&ops[i], err) < 0) rc = -1;
-        if (rc == 0 && checkpoint_all(ops, nops, err) < 0) rc = -1;
+        if (rc == 0 && checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
     }
     /* close what was opened (the last `opened` entries, downstream first) */
     for (i = nops - 1; i >= nops - opened; i--) ops[i].vt->close(&ops[i]);
+    rt_store_close(job.store);
     if (stats) {
         stats->rows_in = job.rows_in;
         stats->rows_out = job.rows_out;
         stats->skipped = job.skipped;
         stats->stopped = stopped;
+        stats->checkpoints = checkpoints;
     }
     free(ops);
+    free(name);
+    free(path);
     return rc;
 }

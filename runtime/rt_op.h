@@ -21,9 +21,15 @@ typedef struct rt_op_vt {
     /* leaf operators only: produce and push one batch; rows produced, 0, CN_EOF or CN_ERROR */
     int (*poll)(rt_op *op, int timeout_ms, char **err);
     int (*push)(rt_op *op, sl_batch *in, char **err);       /* 0 or -1 */
-    int (*checkpoint)(rt_op *op, char **err);               /* make pushed rows durable: 0 or -1 */
+    /* A checkpoint, downstream first: sinks make what they were given durable (flush), stateful
+     * operators write their dirty state into the job's store transaction, sources record their
+     * positions there. The job then commits the store. 0 or -1. */
+    int (*checkpoint)(rt_op *op, char **err);
     int (*finish)(rt_op *op, char **err);                   /* end of input: 0 or -1 */
     void (*close)(rt_op *op);
+    /* Optional: the checkpoint is committed (sources commit Kafka group offsets, for
+     * visibility only). 0 or -1. */
+    int (*committed)(rt_op *op, char **err);
 } rt_op_vt;
 
 struct rt_op {
@@ -32,6 +38,7 @@ struct rt_op {
     rt_op *next;       /* downstream operator, NULL at the root */
     rt_job *job;
     void *state;
+    int index;         /* position in the job's chain (0 = leaf): names its state */
 };
 
 /* Called with each batch of result rows of a query without a sink (a bare SELECT). */
@@ -43,6 +50,10 @@ struct rt_job {
     int batch_size;
     rt_rows_fn on_rows;
     void *on_rows_ud;
+    struct rt_store *store;  /* the job's state (SQLite); every job has one */
+    bool durable;            /* the store survives the job: checkpoints write state into it */
+    size_t state_budget;     /* bytes of cached state each stateful operator may keep */
+    bool mini_batch;         /* 'table.exec.mini-batch.enabled': fold a batch's changes per key */
     int64_t rows_in;       /* rows read by sources */
     int64_t rows_out;      /* rows written by sinks / delivered to the client */
     int64_t skipped;       /* malformed records skipped */
@@ -59,5 +70,7 @@ extern const rt_op_vt rt_values_vt;   /* rt_op_values.c */
 extern const rt_op_vt rt_calc_vt;     /* rt_op_calc.c */
 extern const rt_op_vt rt_sink_vt;     /* rt_op_sink.c */
 extern const rt_op_vt rt_collect_vt;  /* rt_op_collect.c */
+extern const rt_op_vt rt_agg_vt;      /* rt_op_agg.c */
+extern const rt_op_vt rt_normalize_vt;/* rt_op_normalize.c */
 
 #endif

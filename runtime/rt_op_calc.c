@@ -65,4 +65,4 @@ static void calc_close(rt_op *op) {
     op->state = NULL;
 }
 
-const rt_op_vt rt_calc_vt = {"calc", calc_open, NULL, calc_push, calc_noop, calc_noop, calc_close};
+const rt_op_vt rt_calc_vt = {"calc", calc_open, NULL, calc_push, calc_noop, calc_noop, calc_close, NULL};

@@ -13,4 +13,4 @@ static int collect_push(rt_op *op, sl_batch *in, char **err) {
 static int collect_noop(rt_op *op, char **err) { (void)op; (void)err; return 0; }
 static void collect_close(rt_op *op) { (void)op; }
 
-const rt_op_vt rt_collect_vt = {"collect", collect_open, NULL, collect_push, collect_noop, collect_noop, collect_close};
+const rt_op_vt rt_collect_vt = {"collect", collect_open, NULL, collect_push, collect_noop, collect_noop, collect_close, NULL};

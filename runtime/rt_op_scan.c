@@ -7,11 +7,13 @@
 #include "../connectors/cn_connector.h"
 #include "rt_expr.h"
 #include "rt_op.h"
+#include "rt_store.h"
 
 typedef struct scan_state {
     cn_source *src;
     sl_batch batch;
     cn_column *cols;
+    const char **pk;
 } scan_state;
 
 /* True if `name` is listed in the ';'-separated option value `list`. */
@@ -39,6 +41,10 @@ static int scan_open(rt_op *op, char **err) {
     s->cols = calloc((size_t)t->ncols + 1, sizeof(cn_column));
     int k = 0;
     const char *key_fields = sl_options_get(&t->opts, "key.fields");
+    const char *conn = sl_options_get(&t->opts, "connector");
+    bool upsert = conn && !strcmp(conn, "upsert-kafka");
+    s->pk = calloc((size_t)t->npk + 1, sizeof(char *));
+    for (int k = 0; k < t->npk; k++) s->pk[k] = t->pk[k];
     for (int i = 0; i < t->ncols; i++) {
         if (!n->decode[i]) continue;
         cn_column *c = &s->cols[k++];
@@ -49,11 +55,19 @@ static int scan_open(rt_op *op, char **err) {
             c->from = CN_FROM_METADATA;
         } else {
             c->name = t->cols[i].name;
-            c->from = in_list(key_fields, c->name) ? CN_FROM_KEY : CN_FROM_VALUE;
+            bool is_pk = false;
+            for (int p = 0; p < t->npk; p++) is_pk |= strcasecmp(t->pk[p], c->name) == 0;
+            c->from = (upsert ? is_pk : in_list(key_fields, c->name)) ? CN_FROM_KEY : CN_FROM_VALUE;
         }
     }
-    cn_spec spec = {t->name, &t->opts, op->job->session, s->cols, k, t->ncols};
+    cn_spec spec = {t->name, &t->opts, op->job->session, s->cols, k, t->ncols, s->pk, t->npk, NULL, 0};
+    cn_position *resume = NULL;
+    int nresume = 0;
+    if (op->job->durable && rt_store_get_positions(op->job->store, op->index, &resume, &nresume, err) < 0) return -1;
+    spec.resume = resume;
+    spec.nresume = nresume;
     s->src = cn_source_open(&spec, err);
+    rt_store_free_positions(resume, nresume);
     if (!s->src) return -1;
     sl_batch_init(&s->batch, t->ncols, op->job->batch_size);
     return 0;
@@ -94,13 +108,29 @@ static int scan_poll(rt_op *op, int timeout_ms, char **err) {
     return r;
 }
 
+/* A checkpoint: the positions after every row pushed so far go into the job's store. */
 static int scan_checkpoint(rt_op *op, char **err) {
     scan_state *s = op->state;
     op->job->skipped = cn_source_skipped(s->src);
+    if (!op->job->durable) return 0;
+    const cn_position *pos;
+    int n = cn_source_positions(s->src, &pos);
+    return rt_store_set_positions(op->job->store, op->index, pos, n, err);
+}
+
+/* The checkpoint is durable: Kafka group offsets follow it (for visibility; the store is the
+ * truth). */
+static int scan_committed(rt_op *op, char **err) {
+    scan_state *s = op->state;
     return cn_source_commit(s->src, err);
 }
 
-static int scan_finish(rt_op *op, char **err) { return scan_checkpoint(op, err); }
+static int scan_finish(rt_op *op, char **err) {
+    scan_state *s = op->state;
+    op->job->skipped = cn_source_skipped(s->src);
+    (void)err;
+    return 0;
+}
 
 static void scan_close(rt_op *op) {
     scan_state *s = op->state;
@@ -108,8 +138,10 @@ static void scan_close(rt_op *op) {
     if (s->src) cn_source_close(s->src);
     if (s->batch.vals) sl_batch_free(&s->batch);
     free(s->cols);
+    free(s->pk);
     free(s);
     op->state = NULL;
 }
 
-const rt_op_vt rt_scan_vt = {"scan", scan_open, scan_poll, NULL, scan_checkpoint, scan_finish, scan_close};
+const rt_op_vt rt_scan_vt = {"scan", scan_open, scan_poll, NULL, scan_checkpoint, scan_finish, scan_close,
+                             scan_committed};

@@ -19,7 +19,8 @@ static int sink_open(rt_op *op, char **err) {
         s->cols[i].out = i;
         s->cols[i].from = CN_FROM_VALUE;
     }
-    cn_spec spec = {n->sink->name, &n->sink->opts, op->job->session, s->cols, n->ncols, n->ncols};
+    cn_spec spec = {n->sink->name, &n->sink->opts, op->job->session, s->cols, n->ncols, n->ncols,
+                    n->sink->pk, n->sink->npk, NULL, 0};
     s->sink = cn_sink_open(&spec, err);
     return s->sink ? 0 : -1;
 }
@@ -46,4 +47,4 @@ static void sink_close(rt_op *op) {
     op->state = NULL;
 }
 
-const rt_op_vt rt_sink_vt = {"sink", sink_open, NULL, sink_push, sink_checkpoint, sink_checkpoint, sink_close};
+const rt_op_vt rt_sink_vt = {"sink", sink_open, NULL, sink_push, sink_checkpoint, sink_checkpoint, sink_close, NULL};

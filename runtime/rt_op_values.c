@@ -51,4 +51,4 @@ static void values_close(rt_op *op) {
     op->state = NULL;
 }
 
-const rt_op_vt rt_values_vt = {"values", values_open, values_poll, NULL, values_noop, values_noop, values_close};
+const rt_op_vt rt_values_vt = {"values", values_open, values_poll, NULL, values_noop, values_noop, values_close, NULL};

@@ -121,18 +121,35 @@ static pl_plan *plan_or_report(sh_session *s, const sp_stmt *st, const char *src
     return p;
 }
 
+/* Says where a job's state is, once it is open: resumed from a checkpoint or new. */
+static void on_job_start(void *ud, const rt_job_info *ji) {
+    sh_session *s = ud;
+    if (!ji->state_path) return;
+    char msg[1024];
+    if (ji->resumed)
+        snprintf(msg, sizeof msg, "Job '%s' resumes from checkpoint %lld (state: %s).", ji->name,
+                 (long long)ji->checkpoint, ji->state_path);
+    else
+        snprintf(msg, sizeof msg, "Job '%s' starts with new state (state: %s).", ji->name, ji->state_path);
+    info(s, msg);
+}
+
 /* Plans and runs a query statement (SELECT, INSERT); prints results of a SELECT. */
 static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
     pl_plan *p = plan_or_report(s, st, src);
     if (!p) return -1;
     char *err = NULL;
     sh_result res;
-    sh_mode dflt = s->interactive ? SH_MODE_TABLEAU : SH_MODE_PLAIN;
+    /* the shell shows an updating result as a table updated in place, an append-only one as
+     * rows that scroll (tableau); -f / -e print changelog lines */
+    sh_mode dflt = sh_mode_default(s->interactive, p->root->updating);
     sh_result_init(&res, s->out, sh_mode_parse(sl_options_get(&s->settings, "sql-client.execution.result-mode"), dflt));
     rt_job_opts o = {0};
     o.session = &s->settings;
     o.stop = s->stop;
     o.batch_size = (int)sl_options_get_int(&s->settings, "sluice.batch-size", 4096);
+    o.on_start = on_job_start;
+    o.on_start_ud = s;
     if (!p->is_insert) {
         o.on_rows = sh_result_rows;
         o.on_rows_ud = &res;

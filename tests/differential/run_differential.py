@@ -114,9 +114,10 @@ def run_seed(opts, seed):
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
             f.write("\n".join(sql))
         try:
-            r = subprocess.run([opts.sluice, "-f", f.name, "--set", "sluice.bootstrap.servers=" + addr,
-                                "--set", "scan.bounded.mode=latest-offset"], capture_output=True, text=True,
-                               timeout=300, errors="replace")
+            with tempfile.TemporaryDirectory() as state:  # a fresh job each time
+                r = subprocess.run([opts.sluice, "-f", f.name, "--set", "sluice.bootstrap.servers=" + addr,
+                                    "--set", "scan.bounded.mode=latest-offset", "--state-dir", state],
+                                   capture_output=True, text=True, timeout=300, errors="replace")
             if r.returncode != 0:
                 print(f"FAIL seed {seed}: sluice run:", r.stderr[-2000:])
                 failed += 1

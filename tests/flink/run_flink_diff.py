@@ -131,7 +131,7 @@ def main():
                 path = os.path.join(tmp, who + ".sql")
                 with open(path, "w") as f:
                     f.write(statements(bs, who))
-                cmd = [opts.sluice, "-f", path] if who == "sluice" else \
+                cmd = [opts.sluice, "-f", path, "--state-dir", os.path.join(tmp, "state")] if who == "sluice" else \
                     ["java", "-Xmx1g", "-cp", classpath, "sluice.FlinkSql", path, "1"]
                 r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
                 if r.returncode != 0:

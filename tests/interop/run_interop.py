@@ -45,8 +45,10 @@ def run_job(sluice, addr, src, dst, sql=SQL):
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write(sql.format(src=src, dst=dst))
     try:
-        r = subprocess.run([sluice, "-f", f.name, "--set", "sluice.bootstrap.servers=" + addr,
-                            "--set", "scan.bounded.mode=latest-offset"], capture_output=True, text=True, timeout=60)
+        with tempfile.TemporaryDirectory() as state:  # a fresh job each time
+            r = subprocess.run([sluice, "-f", f.name, "--set", "sluice.bootstrap.servers=" + addr,
+                                "--set", "scan.bounded.mode=latest-offset", "--state-dir", state],
+                               capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise RuntimeError("sluice failed: " + r.stderr[-800:])
     finally:

@@ -31,7 +31,9 @@ def main():
                f"'properties.bootstrap.servers' = '{bs}');\n"
                "INSERT INTO a VALUES (1), (2), (3);\n"
                "INSERT INTO b SELECT n * 10 FROM a WHERE n > 1;\n")
-        r = subprocess.run([opts.sluice, "-e", sql], capture_output=True, text=True, timeout=120)
+        with tempfile.TemporaryDirectory() as state:  # a fresh job
+            r = subprocess.run([opts.sluice, "-e", sql, "--state-dir", state], capture_output=True, text=True,
+                               timeout=120)
         c = Consumer({"bootstrap.servers": bs, "group.id": "check", "enable.auto.commit": False})
         md = c.list_topics(timeout=10)
         got = []

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -32,7 +33,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECTION_KINDS = {"input", "output", "sql", "stdout", "error", "stderr", "exit"}
 INPUT_FLAGS = {"keyed", "timestamped"}
-OUTPUT_MODES = {"json", "raw", "keyed"}
+OUTPUT_MODES = {"json", "raw", "keyed", "table"}
 
 
 class ScenarioError(ValueError):
@@ -245,9 +246,40 @@ def same_json(a, b):
         return a == b
 
 
+def _canon(text):
+    """A JSON text in one canonical spelling (sorted keys), or the text itself if not JSON."""
+    try:
+        return json.dumps(_typed(json.loads(text)), sort_keys=True)
+    except ValueError:
+        return text
+
+
+def final_table(actual):
+    """The table an upsert topic holds after all its records: the last value of each key, keys
+    whose last record is a tombstone removed; `key|value` lines sorted by key."""
+    table = {}
+    for k, v in actual:
+        key = "<null>" if k is None else k
+        if v == "<null>":
+            table.pop(_canon(key), None)
+        else:
+            table[_canon(key)] = (key, v)
+    return [f"{k}|{v}" for _, (k, v) in sorted(table.items())]
+
+
 def check_output(name, args, expected, actual):
-    """None if the records `actual` [(key, value)] match the section's lines, else a message."""
+    """None if the records `actual` [(key, value)] match the section's lines, else a message.
+    Mode `table` compares the final upserted table (order of lines does not matter)."""
     mode = args[1] if len(args) > 1 else "json"
+    if mode == "table":
+        got = final_table(actual)
+        ok = sorted(_canon(l.partition("|")[0]) + "|" + _canon(l.partition("|")[2]) for l in expected) == \
+            sorted(_canon(l.partition("|")[0]) + "|" + _canon(l.partition("|")[2]) for l in got)
+        if ok:
+            return None
+        return f"topic {name}: expected final table of {len(expected)} keys:\n    " + "\n    ".join(expected) + \
+            f"\n  got {len(got)}:\n    " + "\n    ".join(got) + \
+            "\n  from records:\n    " + "\n    ".join(f"{k}|{v}" for k, v in actual)
     got = [(f"{'<null>' if k is None else k}|{v}" if mode == "keyed" else v) for k, v in actual]
     ok = len(got) == len(expected)
     if ok:
@@ -330,13 +362,15 @@ def run_one(path, opts):
         with tempfile.NamedTemporaryFile("w", suffix=".sql", prefix=name + "-", delete=False) as f:
             f.write(sql)
             sql_path = f.name
+        state_dir = tempfile.mkdtemp(prefix=name + "-state-")  # every scenario starts fresh
         cmd = os.environ.get("SLUICE_TEST_WRAPPER", "").split() + [
             opts.sluice, "-f", sql_path, "--set", "sluice.bootstrap.servers=" + addr,
-            "--set", "scan.bounded.mode=latest-offset"]
+            "--set", "scan.bounded.mode=latest-offset", "--state-dir", state_dir]
         try:
             out, err, rc = run_sluice(cmd, opts.timeout)
         finally:
             os.unlink(sql_path)
+            shutil.rmtree(state_dir, ignore_errors=True)
         outputs = {a[0]: consume(addr, prefix + a[0]) for k, a, _ in sections if k == "output"}
         problems = evaluate(sections, out, err, rc, outputs, prefix)
         if rc is None:
@@ -448,6 +482,12 @@ def self_test():
     check("output keyed null key", check_output("t", ["t", "keyed"], ['<null>|x'], [(None, "x")]) is None)
     check("output keyed key differs", check_output("t", ["t", "keyed"], ['{"id":1}|{}'],
                                                    [('{"id":2}', '{}')]) is not None)
+    table = [('{"k":1}', '{"k":1,"n":1}'), ('{"k":2}', '{"k":2,"n":1}'), ('{"k": 1}', '{"k":1,"n":2}'),
+             ('{"k":2}', "<null>")]
+    check("final table: last value per key, tombstone removes", final_table(table) == ['{"k": 1}|{"k":1,"n":2}'])
+    check("output table matches in any order", check_output("t", ["t", "table"], ['{"k":1}|{"n":2,"k":1}'], table) is None)
+    check("output table differs", check_output("t", ["t", "table"], ['{"k":1}|{"k":1,"n":1}'], table) is not None)
+    check("output table extra key", check_output("t", ["t", "table"], [], table) is not None)
     # whole evaluation
     base = parse_text("--- sql\nSELECT 1;\n--- stdout\n+I[1]\n+I[2]   \n")
     check("stdout exact, trailing spaces ignored", evaluate(base, "+I[1]  \n+I[2]\n", "", 0, {}) == [])

@@ -1,0 +1,59 @@
+/* rt_agg.h: the accumulators of the aggregate functions (COUNT, SUM, AVG, MIN, MAX,
+ * FIRST_VALUE, LAST_VALUE, LISTAGG), with Flink's semantics:
+ *   - NULL arguments are ignored (COUNT(*) counts rows); an aggregate over no values is NULL
+ *     (COUNT is 0);
+ *   - SUM(INT) is INT and wraps around as Java's int does, SUM(BIGINT) wraps as long; AVG of an
+ *     integer type truncates (sum as BIGINT / count); SUM(FLOAT) adds in float, AVG(FLOAT) in
+ *     double; DECIMAL sums are exact (NULL when the result exceeds its 18 digits) and AVG rounds
+ *     half up to the result's scale;
+ *   - FIRST_VALUE / LAST_VALUE take the first / last non-NULL value in arrival order; LISTAGG
+ *     joins the non-NULL values in arrival order with its separator (',' by default).
+ * An accumulator is `retractable` when the aggregate's input is updating: then MIN/MAX keep a
+ * sorted multiset of (value, count), and FIRST_VALUE/LAST_VALUE/LISTAGG the list of values in
+ * arrival order, so that a retracted value can be taken out again (Flink's *WithRetract
+ * functions); otherwise they keep only the current value (or joined string). */
+#ifndef RT_AGG_H
+#define RT_AGG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "../common/sl_arena.h"
+#include "../common/sl_buf.h"
+#include "../planner/pl_plan.h"
+#include "rt_codec.h"
+
+__extension__ typedef __int128 rt_acc_i128;
+
+/* A value with a count (MIN/MAX multisets) or an arrival number (lists). Strings are owned. */
+typedef struct rt_vcount {
+    sl_value v;
+    int64_t n;
+} rt_vcount;
+
+typedef struct rt_acc {
+    int64_t n;            /* non-NULL values accumulated minus retracted (COUNT(*): rows) */
+    rt_acc_i128 isum;     /* SUM/AVG of integers (wrapping where Flink wraps) and DECIMALs */
+    double dsum;          /* SUM/AVG of FLOAT and DOUBLE */
+    sl_value v;           /* MIN/MAX/FIRST_VALUE/LAST_VALUE, not retractable (string owned) */
+    rt_vcount *items;     /* retractable MIN/MAX (sorted by value), FIRST/LAST/LISTAGG (arrival order) */
+    int nitems, capitems;
+    sl_buf text;          /* LISTAGG, not retractable: the joined string */
+} rt_acc;
+
+void rt_acc_init(rt_acc *a);
+void rt_acc_free(const pl_agg_call *c, rt_acc *a);
+
+/* Adds a non-NULL value (COUNT(*): any value) to the accumulator; `seq` numbers arrivals. */
+void rt_acc_add(const pl_agg_call *c, bool retractable, rt_acc *a, sl_value v, int64_t seq);
+/* Takes a non-NULL value back out (the input retracted a row it had added). */
+void rt_acc_remove(const pl_agg_call *c, rt_acc *a, sl_value v);
+/* The aggregate's current result (type c->type); strings are copied into arena. */
+sl_value rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, sl_arena *arena);
+
+/* Bytes of the accumulator (state encoding) and back; decode returns false on bad bytes. */
+void rt_acc_encode(const pl_agg_call *c, const rt_acc *a, sl_buf *out);
+bool rt_acc_decode(const pl_agg_call *c, rt_acc *a, rt_reader *r);
+/* Memory the accumulator owns beyond its struct (strings, lists), for cache accounting. */
+size_t rt_acc_heap_bytes(const pl_agg_call *c, const rt_acc *a);
+
+#endif

@@ -1,0 +1,401 @@
+/* rt_op_agg.c: AGG: continuous GROUP BY with incremental, keyed state (Flink's GroupAggregate).
+ *
+ * Per input row: the group's key is encoded (rt_codec) and looked up in the write-back cache
+ * (rt_cache, SQLite behind it); its accumulators take the row in (+I/+U) or back out (-U/-D);
+ * the group's result before and after is compared and the change emitted:
+ *   new group (or HAVING starts to hold)      +I new
+ *   result changed, HAVING holds before/after  -U old, +U new (nothing when equal)
+ *   HAVING stops holding                       -D old
+ *   the group's last row retracted             -D old, and its state is deleted
+ * A retraction for a group without state is ignored (as Flink does). DISTINCT aggregates keep
+ * a count per (group, aggregate, value) in a second keyed state, so a value counts once while
+ * any row carries it. With 'table.exec.mini-batch.enabled' the changes of one input batch are
+ * folded: each touched group emits once, after the whole batch, from its state before the
+ * batch to its state after. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../common/sl_error.h"
+#include "rt_agg.h"
+#include "rt_cache.h"
+#include "rt_expr.h"
+#include "rt_op.h"
+
+typedef struct agg_group {
+    int64_t count;     /* rows accumulated minus retracted */
+    int64_t seq;       /* arrival counter for lists */
+    int64_t mark;      /* mini-batch: the batch that last touched the group (not stored) */
+    rt_acc acc[];
+} agg_group;
+
+/* A group touched in the current batch (mini-batch mode). */
+typedef struct touched {
+    rt_centry *e;
+    bool was;          /* visible before the batch */
+    sl_value *before;  /* its keys, and its result before the batch when `was` (scratch arena) */
+} touched;
+
+typedef struct agg_state {
+    const pl_node *n;
+    int naggs, width;     /* width: keys + aggregates */
+    bool retract;         /* the input is updating: accumulators must support retraction */
+    bool has_distinct;
+    rt_cache *groups, *distinct;
+    sl_buf key, dkey;
+    sl_batch out;
+    sl_value *before, *after;   /* scratch result rows */
+    sl_value *keyvals;          /* scratch: the current row's key values */
+    touched *touch;
+    int ntouch, captouch;
+    int64_t batch_no;
+    sl_arena *scratch;          /* per batch: mini-batch's results before the batch */
+} agg_state;
+
+/* ---- group objects and their bytes ---- */
+
+static agg_group *group_new(const agg_state *s) {
+    agg_group *g = calloc(1, sizeof *g + sizeof(rt_acc) * (size_t)s->naggs);
+    if (!g) abort();
+    for (int i = 0; i < s->naggs; i++) rt_acc_init(&g->acc[i]);
+    return g;
+}
+
+static void group_free(void *ud, void *obj) {
+    agg_state *s = ud;
+    agg_group *g = obj;
+    for (int i = 0; i < s->naggs; i++) rt_acc_free(&s->n->aggs[i], &g->acc[i]);
+    free(g);
+}
+
+static size_t group_bytes(const agg_state *s, const agg_group *g) {
+    size_t n = sizeof *g + sizeof(rt_acc) * (size_t)s->naggs;
+    for (int i = 0; i < s->naggs; i++) n += rt_acc_heap_bytes(&s->n->aggs[i], &g->acc[i]);
+    return n;
+}
+
+static void group_encode(void *ud, const void *obj, sl_buf *out) {
+    const agg_state *s = ud;
+    const agg_group *g = obj;
+    rt_put_i64(out, g->count);
+    rt_put_i64(out, g->seq);
+    for (int i = 0; i < s->naggs; i++) rt_acc_encode(&s->n->aggs[i], &g->acc[i], out);
+}
+
+static void *group_decode(void *ud, const char *data, size_t len) {
+    agg_state *s = ud;
+    agg_group *g = calloc(1, sizeof *g + sizeof(rt_acc) * (size_t)s->naggs);
+    if (!g) abort();
+    rt_reader r = rt_reader_of(data, len);
+    g->count = rt_get_i64(&r);
+    g->seq = rt_get_i64(&r);
+    g->mark = 0;
+    int i = 0;
+    for (; i < s->naggs; i++)
+        if (!rt_acc_decode(&s->n->aggs[i], &g->acc[i], &r)) break;
+    if (i < s->naggs || !rt_reader_done(&r)) {
+        for (int k = 0; k < i; k++) rt_acc_free(&s->n->aggs[k], &g->acc[k]);
+        free(g);
+        return NULL;
+    }
+    return g;
+}
+
+static const rt_cache_ops group_ops = {group_encode, group_decode, group_free};
+
+/* Distinct counts: an int64 per (group, aggregate, value). */
+static void count_encode(void *ud, const void *obj, sl_buf *out) { (void)ud; rt_put_i64(out, *(const int64_t *)obj); }
+static void *count_decode(void *ud, const char *data, size_t len) {
+    (void)ud;
+    rt_reader r = rt_reader_of(data, len);
+    int64_t v = rt_get_i64(&r);
+    if (!rt_reader_done(&r)) return NULL;
+    int64_t *p = malloc(sizeof *p);
+    if (!p) abort();
+    *p = v;
+    return p;
+}
+static void count_free(void *ud, void *obj) { (void)ud; free(obj); }
+static const rt_cache_ops count_ops = {count_encode, count_decode, count_free};
+
+/* ---- open / close ---- */
+
+static int agg_open(rt_op *op, char **err) {
+    const pl_node *n = op->node;
+    agg_state *s = calloc(1, sizeof *s);
+    op->state = s;
+    s->n = n;
+    s->naggs = n->naggs;
+    s->width = n->ncols;
+    s->retract = n->input->updating;
+    for (int i = 0; i < n->naggs; i++) s->has_distinct |= n->aggs[i].distinct;
+    char name[64];
+    snprintf(name, sizeof name, "agg-%d", op->index);
+    int ns = rt_store_namespace(op->job->store, name, err);
+    if (ns < 0) return -1;
+    size_t budget = op->job->state_budget;
+    s->groups = rt_cache_new(op->job->store, ns, &group_ops, s, s->has_distinct ? budget / 4 * 3 : budget);
+    if (s->has_distinct) {
+        snprintf(name, sizeof name, "agg-%d-distinct", op->index);
+        if ((ns = rt_store_namespace(op->job->store, name, err)) < 0) return -1;
+        s->distinct = rt_cache_new(op->job->store, ns, &count_ops, s, budget / 4);
+    }
+    sl_batch_init(&s->out, s->width, op->job->batch_size);
+    s->before = calloc((size_t)s->width + 1, sizeof(sl_value));
+    s->after = calloc((size_t)s->width + 1, sizeof(sl_value));
+    s->scratch = sl_arena_new(0);
+    s->keyvals = calloc((size_t)n->nkeys + 1, sizeof(sl_value));
+    return 0;
+}
+
+static void agg_close(rt_op *op) {
+    agg_state *s = op->state;
+    if (!s) return;
+    if (s->groups) rt_cache_free(s->groups);
+    if (s->distinct) rt_cache_free(s->distinct);
+    sl_buf_free(&s->key);
+    sl_buf_free(&s->dkey);
+    if (s->out.vals) sl_batch_free(&s->out);
+    free(s->before);
+    free(s->after);
+    free(s->touch);
+    free(s->keyvals);
+    if (s->scratch) sl_arena_free(s->scratch);
+    free(s);
+    op->state = NULL;
+}
+
+/* ---- results and emission ---- */
+
+/* The group's result row (keys from `keys`, aggregates from g) into row; true when the row
+ * is visible (HAVING holds). Strings go into `arena`. */
+static bool result_row(agg_state *s, const agg_group *g, const sl_value *keys, sl_value *row, sl_arena *arena,
+                       char **rt_err) {
+    const pl_node *n = s->n;
+    if (row != keys)
+        for (int k = 0; k < n->nkeys; k++) row[k] = keys[k];
+    for (int i = 0; i < s->naggs; i++)
+        row[n->nkeys + i] = rt_acc_result(&n->aggs[i], s->retract, &g->acc[i], arena);
+    if (!n->having) return true;
+    rt_eval_ctx ctx = {arena, NULL, 0};
+    bool ok = rt_eval_pred(n->having, row, &ctx);
+    if (ctx.error && !*rt_err) *rt_err = ctx.error;
+    else free(ctx.error);
+    return ok;
+}
+
+static bool rows_same(const agg_state *s, const sl_value *a, const sl_value *b) {
+    for (int c = s->n->nkeys; c < s->width; c++)
+        if (!rt_value_same(s->n->cols[c].type, a[c], b[c])) return false;
+    return true;
+}
+
+/* Appends one output row (room is ensured by the caller). */
+static void emit(agg_state *s, int opkind, const sl_value *row) {
+    sl_value *o = sl_batch_add_row(&s->out);
+    memcpy(o, row, sizeof(sl_value) * (size_t)s->width);
+    s->out.ops[s->out.nrows - 1] = (uint8_t)opkind;
+}
+
+/* The changelog rows from a group's result before to after (either may be invisible). */
+static void emit_change(agg_state *s, bool was, const sl_value *before, bool is, const sl_value *after) {
+    if (was && is) {
+        if (rows_same(s, before, after)) return;
+        emit(s, SL_OP_UPDATE_BEFORE, before);
+        emit(s, SL_OP_UPDATE_AFTER, after);
+    } else if (was) {
+        emit(s, SL_OP_DELETE, before);
+    } else if (is) {
+        emit(s, SL_OP_INSERT, after);
+    }
+}
+
+/* Pushes the output batch on when it has no room for two more rows (an update's pair is
+ * never split across batches: upsert sinks rely on it). */
+static int make_room(rt_op *op, agg_state *s, char **err) {
+    if (s->out.nrows + 2 <= s->out.cap) return 0;
+    int rc = s->out.nrows ? rt_push_next(op, &s->out, err) : 0;
+    sl_batch_clear(&s->out);
+    return rc;
+}
+
+/* ---- accumulation ---- */
+
+/* The encoded key of the row's group into s->key. */
+static void encode_key(agg_state *s, const sl_value *row) {
+    sl_buf_clear(&s->key);
+    for (int k = 0; k < s->n->nkeys; k++) rt_put_value(&s->key, s->n->cols[k].type, row[s->n->keys[k]]);
+}
+
+/* For a DISTINCT aggregate: counts the value in or out of the group; true when the aggregate
+ * itself must take the value in (first occurrence) or out (last one went). */
+static int distinct_step(agg_state *s, int i, sl_value v, bool add, bool *apply, char **err) {
+    sl_buf_clear(&s->dkey);
+    sl_buf_append(&s->dkey, s->key.data ? s->key.data : "", s->key.len);
+    rt_put_u32(&s->dkey, (uint32_t)i);
+    rt_put_value(&s->dkey, s->n->aggs[i].arg_type, v);
+    rt_centry *e = rt_cache_get(s->distinct, s->dkey.data, s->dkey.len, err);
+    if (!e) return -1;
+    int64_t *cnt = e->obj;
+    *apply = false;
+    if (add) {
+        if (!cnt) {
+            cnt = calloc(1, sizeof *cnt);
+            if (!cnt) abort();
+            e->obj = cnt;
+        }
+        *apply = ++*cnt == 1;
+        rt_cache_dirty(s->distinct, e, sizeof *cnt);
+    } else if (cnt) {
+        if (--*cnt <= 0) {
+            *apply = true;
+            rt_cache_delete(s->distinct, e);
+        } else {
+            rt_cache_dirty(s->distinct, e, sizeof *cnt);
+        }
+    }
+    return 0;
+}
+
+/* Takes one input row into (add) or out of the group's accumulators. */
+static int accumulate(agg_state *s, agg_group *g, const sl_value *row, bool add, char **err) {
+    const pl_node *n = s->n;
+    g->count += add ? 1 : -1;
+    if (add) g->seq++;
+    for (int i = 0; i < s->naggs; i++) {
+        const pl_agg_call *c = &n->aggs[i];
+        if (c->filter >= 0 && (row[c->filter].null || !row[c->filter].i)) continue;
+        sl_value v = c->arg >= 0 ? row[c->arg] : sl_int(1);
+        if (v.null) continue;
+        if (c->distinct) {
+            bool apply;
+            if (distinct_step(s, i, v, add, &apply, err) < 0) return -1;
+            if (!apply) continue;
+        }
+        if (add) rt_acc_add(c, s->retract, &g->acc[i], v, g->seq);
+        else if (g->acc[i].n > 0) rt_acc_remove(c, &g->acc[i], v);
+    }
+    return 0;
+}
+
+/* Per-record mode: one row in, its group's change out. */
+static int process_row(rt_op *op, agg_state *s, const sl_value *row, int opkind, char **err, char **rt_err) {
+    if (make_room(op, s, err) < 0) return -1;
+    bool add = opkind == SL_OP_INSERT || opkind == SL_OP_UPDATE_AFTER;
+    encode_key(s, row);
+    rt_centry *e = rt_cache_get(s->groups, s->key.data ? s->key.data : "", s->key.len, err);
+    if (!e) return -1;
+    agg_group *g = e->obj;
+    if (!g && !add) return 0;
+    sl_value *kv = s->keyvals;
+    for (int k = 0; k < s->n->nkeys; k++) kv[k] = row[s->n->keys[k]];
+    bool was = g && g->count > 0 && result_row(s, g, kv, s->before, s->out.arena, rt_err);
+    if (!g) {
+        g = group_new(s);
+        e->obj = g;
+    }
+    int rc = accumulate(s, g, row, add, err);
+    if (rc == 0) {
+        if (g->count <= 0) {
+            if (was) emit(s, SL_OP_DELETE, s->before);
+            rt_cache_delete(s->groups, e);
+        } else {
+            bool is = result_row(s, g, kv, s->after, s->out.arena, rt_err);
+            emit_change(s, was, s->before, is, s->after);
+            rt_cache_dirty(s->groups, e, group_bytes(s, g));
+        }
+    }
+    return rc;
+}
+
+/* Mini-batch mode, first pass: the first time a group is touched in this batch its visible
+ * result before the batch is kept (in the scratch arena); then the row is accumulated. Groups
+ * stay in state until the batch is over, even when their count drops to zero. */
+static int fold_row(agg_state *s, const sl_value *row, int opkind, char **err, char **rt_err) {
+    bool add = opkind == SL_OP_INSERT || opkind == SL_OP_UPDATE_AFTER;
+    encode_key(s, row);
+    rt_centry *e = rt_cache_get(s->groups, s->key.data ? s->key.data : "", s->key.len, err);
+    if (!e) return -1;
+    agg_group *g = e->obj;
+    if (!add && (!g || g->count <= 0)) return 0;
+    if (!g || g->mark != s->batch_no) {
+        if (s->ntouch == s->captouch) {
+            s->captouch = s->captouch ? s->captouch * 2 : 256;
+            s->touch = realloc(s->touch, sizeof *s->touch * (size_t)s->captouch);
+            if (!s->touch) abort();
+        }
+        touched *t = &s->touch[s->ntouch++];
+        t->e = e;
+        t->before = sl_arena_alloc(s->scratch, sizeof(sl_value) * (size_t)s->width);
+        for (int k = 0; k < s->n->nkeys; k++) {
+            sl_value v = row[s->n->keys[k]];
+            if (s->n->cols[k].type.id == SL_T_STRING && !v.null) {
+                char *p = sl_arena_alloc(s->scratch, v.s.len ? v.s.len : 1);
+                memcpy(p, v.s.ptr, v.s.len);
+                v.s.ptr = p;
+            }
+            t->before[k] = v;
+        }
+        t->was = g && g->count > 0 && result_row(s, g, t->before, t->before, s->scratch, rt_err);
+        if (!g) {
+            g = group_new(s);
+            e->obj = g;
+        }
+        g->mark = s->batch_no;
+    }
+    return accumulate(s, g, row, add, err);
+}
+
+/* Mini-batch mode, second pass: each touched group's change, from before the batch to now. */
+static int emit_folded(rt_op *op, agg_state *s, char **err, char **rt_err) {
+    for (int i = 0; i < s->ntouch; i++) {
+        if (make_room(op, s, err) < 0) return -1;
+        touched *t = &s->touch[i];
+        agg_group *g = t->e->obj;
+        bool is = g->count > 0 && result_row(s, g, t->before, s->after, s->out.arena, rt_err);
+        emit_change(s, t->was, t->before, is, s->after);
+        if (g->count <= 0) rt_cache_delete(s->groups, t->e);
+        else rt_cache_dirty(s->groups, t->e, group_bytes(s, g));
+    }
+    s->ntouch = 0;
+    return 0;
+}
+
+static int agg_push(rt_op *op, sl_batch *in, char **err) {
+    agg_state *s = op->state;
+    char *rt_err = NULL;
+    int rc = 0;
+    if (op->job->mini_batch) {
+        s->batch_no++;
+        for (int r = 0; r < in->nrows && rc == 0; r++) rc = fold_row(s, sl_batch_row(in, r), in->ops[r], err, &rt_err);
+        if (rc == 0) rc = emit_folded(op, s, err, &rt_err);
+    } else {
+        for (int r = 0; r < in->nrows && rc == 0; r++)
+            rc = process_row(op, s, sl_batch_row(in, r), in->ops[r], err, &rt_err);
+    }
+    if (rc == 0 && rt_err) {
+        *err = sl_strdupf("Runtime error in aggregate: %s", rt_err);
+        rc = -1;
+    }
+    free(rt_err);
+    if (rc == 0 && s->out.nrows) {
+        rc = rt_push_next(op, &s->out, err);
+        sl_batch_clear(&s->out);
+    }
+    sl_arena_reset(s->scratch);
+    s->ntouch = 0;
+    if (rc == 0) rc = rt_cache_trim(s->groups, err);
+    if (rc == 0 && s->distinct) rc = rt_cache_trim(s->distinct, err);
+    return rc;
+}
+
+/* A checkpoint: every dirty group (and distinct count) into the store's transaction. */
+static int agg_checkpoint(rt_op *op, char **err) {
+    agg_state *s = op->state;
+    if (!op->job->durable) return 0; /* nothing to resume from: state only in memory */
+    if (rt_cache_flush(s->groups, err) < 0) return -1;
+    return s->distinct ? rt_cache_flush(s->distinct, err) : 0;
+}
+
+static int agg_finish(rt_op *op, char **err) { (void)op; (void)err; return 0; }
+
+const rt_op_vt rt_agg_vt = {"agg", agg_open, NULL, agg_push, agg_checkpoint, agg_finish, agg_close, NULL};
