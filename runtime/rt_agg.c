@@ -9,7 +9,28 @@ static const int64_t POW10[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1
                                   10000000000000LL, 100000000000000LL, 1000000000000000LL,
                                   10000000000000000LL, 100000000000000000LL, 1000000000000000000LL};
 
-void rt_acc_init(rt_acc *a) { memset(a, 0, sizeof *a); a->v = sl_null(); }
+void rt_acc_init(rt_acc *a) { memset(a, 0, sizeof *a); }
+
+/* ---- the two words ---- */
+
+static rt_acc_i128 get_isum(const rt_acc *a) {
+    return (rt_acc_i128)(((unsigned __int128)a->w[1] << 64) | a->w[0]);
+}
+static void set_isum(rt_acc *a, rt_acc_i128 v) {
+    a->w[0] = (uint64_t)(unsigned __int128)v;
+    a->w[1] = (uint64_t)((unsigned __int128)v >> 64);
+}
+static double get_d(const rt_acc *a) {
+    double d;
+    memcpy(&d, &a->w[0], sizeof d);
+    return d;
+}
+static void set_d(rt_acc *a, double d) { memcpy(&a->w[0], &d, sizeof d); }
+
+/* True for the functions whose non-retractable accumulator keeps one value in w. */
+static bool keeps_value(const pl_agg_call *c) {
+    return c->fn == PL_AGG_MIN || c->fn == PL_AGG_MAX || c->fn == PL_AGG_FIRST_VALUE || c->fn == PL_AGG_LAST_VALUE;
+}
 
 /* A copy of v whose string (if any) is malloc'd and owned by the accumulator. */
 static sl_value own(sl_type t, sl_value v) {
@@ -26,42 +47,63 @@ static void disown(sl_type t, sl_value *v) {
     *v = sl_null();
 }
 
-/* Releases the list and buffer memory (strings are freed by the caller's type knowledge). */
-static void release(rt_acc *a) {
-    free(a->items);
-    sl_buf_free(&a->text);
-    memset(a, 0, sizeof *a);
-    a->v = sl_null();
+/* The value kept in w (n > 0). */
+static sl_value get_v(const pl_agg_call *c, const rt_acc *a) {
+    if (c->arg_type.id == SL_T_STRING) return sl_str((const char *)(uintptr_t)a->w[0], (uint32_t)a->w[1]);
+    if (c->arg_type.id == SL_T_FLOAT || c->arg_type.id == SL_T_DOUBLE) return sl_double(get_d(a));
+    return sl_int((int64_t)a->w[0]);
 }
 
-/* Frees the owned strings of the value and the list. */
-static void free_strings(const pl_agg_call *c, rt_acc *a) {
-    disown(c->arg_type, &a->v);
-    for (int i = 0; i < a->nitems; i++) disown(c->arg_type, &a->items[i].v);
+/* Replaces the value kept in w (freeing an owned string it had). */
+static void set_v(const pl_agg_call *c, rt_acc *a, sl_value v) {
+    if (c->arg_type.id == SL_T_STRING) {
+        free((char *)(uintptr_t)a->w[0]);
+        sl_value o = own(c->arg_type, v);
+        a->w[0] = (uint64_t)(uintptr_t)o.s.ptr;
+        a->w[1] = o.s.len;
+    } else if (c->arg_type.id == SL_T_FLOAT || c->arg_type.id == SL_T_DOUBLE) {
+        set_d(a, v.d);
+    } else {
+        a->w[0] = (uint64_t)v.i;
+    }
+}
+
+static rt_acc_ext *ext_of(rt_acc *a) {
+    if (!a->ext) {
+        a->ext = calloc(1, sizeof *a->ext);
+        if (!a->ext) abort();
+    }
+    return a->ext;
 }
 
 void rt_acc_free(const pl_agg_call *c, rt_acc *a) {
-    free_strings(c, a);
-    release(a);
+    if (keeps_value(c) && c->arg_type.id == SL_T_STRING) free((char *)(uintptr_t)a->w[0]);
+    if (a->ext) {
+        for (int i = 0; i < a->ext->nitems; i++) disown(c->arg_type, &a->ext->items[i].v);
+        free(a->ext->items);
+        sl_buf_free(&a->ext->text);
+        free(a->ext);
+    }
+    rt_acc_init(a);
 }
 
 /* ---- lists and multisets of values ---- */
 
-static void items_reserve(rt_acc *a, int more) {
-    if (a->nitems + more <= a->capitems) return;
-    int cap = a->capitems ? a->capitems * 2 : 4;
-    while (cap < a->nitems + more) cap *= 2;
-    a->items = realloc(a->items, sizeof *a->items * (size_t)cap);
-    if (!a->items) abort();
-    a->capitems = cap;
+static void items_reserve(rt_acc_ext *x, int more) {
+    if (x->nitems + more <= x->capitems) return;
+    int cap = x->capitems ? x->capitems * 2 : 4;
+    while (cap < x->nitems + more) cap *= 2;
+    x->items = realloc(x->items, sizeof *x->items * (size_t)cap);
+    if (!x->items) abort();
+    x->capitems = cap;
 }
 
 /* Position of v in the sorted multiset, or where it would go (*found tells which). */
-static int ms_find(const pl_agg_call *c, const rt_acc *a, sl_value v, bool *found) {
-    int lo = 0, hi = a->nitems;
+static int ms_find(const pl_agg_call *c, const rt_acc_ext *x, sl_value v, bool *found) {
+    int lo = 0, hi = x->nitems;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        int cmp = rt_value_cmp(c->arg_type, a->items[mid].v, v);
+        int cmp = rt_value_cmp(c->arg_type, x->items[mid].v, v);
         if (cmp == 0) {
             *found = true;
             return mid;
@@ -73,58 +115,58 @@ static int ms_find(const pl_agg_call *c, const rt_acc *a, sl_value v, bool *foun
     return lo;
 }
 
-static void ms_add(const pl_agg_call *c, rt_acc *a, sl_value v) {
+static void ms_add(const pl_agg_call *c, rt_acc_ext *x, sl_value v) {
     bool found;
-    int at = ms_find(c, a, v, &found);
+    int at = ms_find(c, x, v, &found);
     if (found) {
-        a->items[at].n++;
+        x->items[at].n++;
         return;
     }
-    items_reserve(a, 1);
-    memmove(&a->items[at + 1], &a->items[at], sizeof *a->items * (size_t)(a->nitems - at));
-    a->items[at].v = own(c->arg_type, v);
-    a->items[at].n = 1;
-    a->nitems++;
+    items_reserve(x, 1);
+    memmove(&x->items[at + 1], &x->items[at], sizeof *x->items * (size_t)(x->nitems - at));
+    x->items[at].v = own(c->arg_type, v);
+    x->items[at].n = 1;
+    x->nitems++;
 }
 
-static void ms_remove(const pl_agg_call *c, rt_acc *a, sl_value v) {
+static void ms_remove(const pl_agg_call *c, rt_acc_ext *x, sl_value v) {
     bool found;
-    int at = ms_find(c, a, v, &found);
-    if (!found || --a->items[at].n > 0) return;
-    disown(c->arg_type, &a->items[at].v);
-    memmove(&a->items[at], &a->items[at + 1], sizeof *a->items * (size_t)(a->nitems - at - 1));
-    a->nitems--;
+    int at = ms_find(c, x, v, &found);
+    if (!found || --x->items[at].n > 0) return;
+    disown(c->arg_type, &x->items[at].v);
+    memmove(&x->items[at], &x->items[at + 1], sizeof *x->items * (size_t)(x->nitems - at - 1));
+    x->nitems--;
 }
 
-static void list_add(const pl_agg_call *c, rt_acc *a, sl_value v, int64_t seq) {
-    items_reserve(a, 1);
-    a->items[a->nitems].v = own(c->arg_type, v);
-    a->items[a->nitems].n = seq;
-    a->nitems++;
+static void list_add(const pl_agg_call *c, rt_acc_ext *x, sl_value v, int64_t seq) {
+    items_reserve(x, 1);
+    x->items[x->nitems].v = own(c->arg_type, v);
+    x->items[x->nitems].n = seq;
+    x->nitems++;
 }
 
 /* Removes the oldest occurrence of v (as Flink's retracting FIRST_VALUE/LISTAGG do). */
-static void list_remove(const pl_agg_call *c, rt_acc *a, sl_value v) {
-    for (int i = 0; i < a->nitems; i++)
-        if (rt_value_same(c->arg_type, a->items[i].v, v)) {
-            disown(c->arg_type, &a->items[i].v);
-            memmove(&a->items[i], &a->items[i + 1], sizeof *a->items * (size_t)(a->nitems - i - 1));
-            a->nitems--;
+static void list_remove(const pl_agg_call *c, rt_acc_ext *x, sl_value v) {
+    for (int i = 0; i < x->nitems; i++)
+        if (rt_value_same(c->arg_type, x->items[i].v, v)) {
+            disown(c->arg_type, &x->items[i].v);
+            memmove(&x->items[i], &x->items[i + 1], sizeof *x->items * (size_t)(x->nitems - i - 1));
+            x->nitems--;
             return;
         }
 }
 
 /* ---- add / remove ---- */
 
-/* Adds sign * v to the sums. */
+/* Adds sign * v to the sum. */
 static void add_sum(const pl_agg_call *c, rt_acc *a, sl_value v, int sign) {
     switch (c->arg_type.id) {
     case SL_T_FLOAT:
-        if (c->fn == PL_AGG_SUM) a->dsum = (double)((float)a->dsum + (float)(sign * v.d)); /* Flink adds floats */
-        else a->dsum += sign * v.d;
+        if (c->fn == PL_AGG_SUM) set_d(a, (double)((float)get_d(a) + (float)(sign * v.d))); /* Flink adds floats */
+        else set_d(a, get_d(a) + sign * v.d);
         break;
-    case SL_T_DOUBLE: a->dsum += sign * v.d; break;
-    default: a->isum += sign > 0 ? (rt_acc_i128)v.i : -(rt_acc_i128)v.i;
+    case SL_T_DOUBLE: set_d(a, get_d(a) + sign * v.d); break;
+    default: set_isum(a, get_isum(a) + (sign > 0 ? (rt_acc_i128)v.i : -(rt_acc_i128)v.i));
     }
 }
 
@@ -134,26 +176,23 @@ void rt_acc_add(const pl_agg_call *c, bool retractable, rt_acc *a, sl_value v, i
     case PL_AGG_AVG: add_sum(c, a, v, 1); break;
     case PL_AGG_MIN:
     case PL_AGG_MAX:
-        if (retractable) ms_add(c, a, v);
-        else if (a->n == 0 || (c->fn == PL_AGG_MIN ? rt_value_cmp(c->arg_type, v, a->v) < 0
-                                                   : rt_value_cmp(c->arg_type, v, a->v) > 0)) {
-            disown(c->arg_type, &a->v);
-            a->v = own(c->arg_type, v);
-        }
+        if (retractable) ms_add(c, ext_of(a), v);
+        else if (a->n == 0 || (c->fn == PL_AGG_MIN ? rt_value_cmp(c->arg_type, v, get_v(c, a)) < 0
+                                                   : rt_value_cmp(c->arg_type, v, get_v(c, a)) > 0))
+            set_v(c, a, v);
         break;
     case PL_AGG_FIRST_VALUE:
     case PL_AGG_LAST_VALUE:
-        if (retractable) list_add(c, a, v, seq);
-        else if (a->n == 0 || c->fn == PL_AGG_LAST_VALUE) {
-            disown(c->arg_type, &a->v);
-            a->v = own(c->arg_type, v);
-        }
+        if (retractable) list_add(c, ext_of(a), v, seq);
+        else if (a->n == 0 || c->fn == PL_AGG_LAST_VALUE) set_v(c, a, v);
         break;
     case PL_AGG_LISTAGG:
-        if (retractable) list_add(c, a, v, seq);
-        else {
-            if (a->n > 0) sl_buf_append(&a->text, c->sep.s.ptr, c->sep.s.len);
-            sl_buf_append(&a->text, v.s.ptr, v.s.len);
+        if (retractable) {
+            list_add(c, ext_of(a), v, seq);
+        } else {
+            rt_acc_ext *x = ext_of(a);
+            if (a->n > 0) sl_buf_append(&x->text, c->sep.s.ptr, c->sep.s.len);
+            sl_buf_append(&x->text, v.s.ptr, v.s.len);
         }
         break;
     default: break;
@@ -166,17 +205,18 @@ void rt_acc_remove(const pl_agg_call *c, rt_acc *a, sl_value v) {
     case PL_AGG_SUM:
     case PL_AGG_AVG: add_sum(c, a, v, -1); break;
     case PL_AGG_MIN:
-    case PL_AGG_MAX: ms_remove(c, a, v); break;
+    case PL_AGG_MAX:
+        if (a->ext) ms_remove(c, a->ext, v);
+        break;
     case PL_AGG_FIRST_VALUE:
     case PL_AGG_LAST_VALUE:
-    case PL_AGG_LISTAGG: list_remove(c, a, v); break;
+    case PL_AGG_LISTAGG:
+        if (a->ext) list_remove(c, a->ext, v);
+        break;
     default: break;
     }
     a->n--;
-    if (a->n <= 0) { /* nothing left: back to the empty accumulator (no float residue) */
-        rt_acc_free(c, a);
-        rt_acc_init(a);
-    }
+    if (a->n <= 0) rt_acc_free(c, a); /* nothing left: back to the empty accumulator (no float residue) */
 }
 
 /* ---- results ---- */
@@ -207,17 +247,26 @@ static sl_value dec_avg(rt_acc_i128 sum, int64_t n, int from, int to) {
 }
 
 /* Joins the values of a retractable LISTAGG with the separator, in arena. */
-static sl_value join_items(const pl_agg_call *c, const rt_acc *a, sl_arena *arena) {
-    if (a->nitems == 0) return sl_null();
+static sl_value join_items(const pl_agg_call *c, const rt_acc_ext *x, sl_arena *arena) {
+    if (!x || x->nitems == 0) return sl_null();
     size_t len = 0;
-    for (int i = 0; i < a->nitems; i++) len += a->items[i].v.s.len + (i ? c->sep.s.len : 0);
+    for (int i = 0; i < x->nitems; i++) len += x->items[i].v.s.len + (i ? c->sep.s.len : 0);
     char *p = sl_arena_alloc(arena, len ? len : 1), *w = p;
-    for (int i = 0; i < a->nitems; i++) {
-        if (i) { memcpy(w, c->sep.s.ptr, c->sep.s.len); w += c->sep.s.len; }
-        memcpy(w, a->items[i].v.s.ptr, a->items[i].v.s.len);
-        w += a->items[i].v.s.len;
+    for (int i = 0; i < x->nitems; i++) {
+        if (i) {
+            memcpy(w, c->sep.s.ptr, c->sep.s.len);
+            w += c->sep.s.len;
+        }
+        memcpy(w, x->items[i].v.s.ptr, x->items[i].v.s.len);
+        w += x->items[i].v.s.len;
     }
     return sl_str(p, (uint32_t)len);
+}
+
+/* The first or last value of a retractable accumulator's list, or NULL. */
+static sl_value list_end(const pl_agg_call *c, const rt_acc *a, bool first, sl_arena *arena) {
+    if (!a->ext || a->ext->nitems == 0) return sl_null();
+    return in_arena(c->arg_type, a->ext->items[first ? 0 : a->ext->nitems - 1].v, arena);
 }
 
 sl_value rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, sl_arena *arena) {
@@ -225,38 +274,32 @@ sl_value rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, 
     switch (c->fn) {
     case PL_AGG_COUNT_STAR:
     case PL_AGG_COUNT: return sl_int(a->n);
-    case PL_AGG_SUM:
+    case PL_AGG_SUM: {
         if (a->n <= 0) return sl_null();
-        if (at == SL_T_FLOAT || at == SL_T_DOUBLE) return sl_double(a->dsum);
-        if (at == SL_T_INT) return sl_int((int32_t)(uint32_t)(uint64_t)a->isum);
-        if (at == SL_T_DECIMAL) return dec_fits(a->isum) ? sl_int((int64_t)a->isum) : sl_null();
-        return sl_int((int64_t)(uint64_t)a->isum);
+        if (at == SL_T_FLOAT || at == SL_T_DOUBLE) return sl_double(get_d(a));
+        rt_acc_i128 s = get_isum(a);
+        if (at == SL_T_INT) return sl_int((int32_t)(uint32_t)(uint64_t)s);
+        if (at == SL_T_DECIMAL) return dec_fits(s) ? sl_int((int64_t)s) : sl_null();
+        return sl_int((int64_t)(uint64_t)s);
+    }
     case PL_AGG_AVG: {
         if (a->n <= 0) return sl_null();
-        if (at == SL_T_DOUBLE) return sl_double(a->dsum / (double)a->n);
-        if (at == SL_T_FLOAT) return sl_double((float)(a->dsum / (double)a->n));
-        if (at == SL_T_DECIMAL) return dec_avg(a->isum, a->n, c->arg_type.scale, c->type.scale);
-        int64_t q = (int64_t)(uint64_t)a->isum / a->n; /* Java long division */
+        if (at == SL_T_DOUBLE) return sl_double(get_d(a) / (double)a->n);
+        if (at == SL_T_FLOAT) return sl_double((float)(get_d(a) / (double)a->n));
+        if (at == SL_T_DECIMAL) return dec_avg(get_isum(a), a->n, c->arg_type.scale, c->type.scale);
+        int64_t q = (int64_t)(uint64_t)get_isum(a) / a->n; /* Java long division */
         return sl_int(at == SL_T_INT ? (int32_t)(uint32_t)(uint64_t)q : q);
     }
     case PL_AGG_MIN:
     case PL_AGG_MAX:
-        if (retractable) {
-            if (a->nitems == 0) return sl_null();
-            return in_arena(c->arg_type, a->items[c->fn == PL_AGG_MIN ? 0 : a->nitems - 1].v, arena);
-        }
-        return a->n > 0 ? in_arena(c->arg_type, a->v, arena) : sl_null();
     case PL_AGG_FIRST_VALUE:
     case PL_AGG_LAST_VALUE:
-        if (retractable) {
-            if (a->nitems == 0) return sl_null();
-            return in_arena(c->arg_type, a->items[c->fn == PL_AGG_FIRST_VALUE ? 0 : a->nitems - 1].v, arena);
-        }
-        return a->n > 0 ? in_arena(c->arg_type, a->v, arena) : sl_null();
+        if (retractable) return list_end(c, a, c->fn == PL_AGG_MIN || c->fn == PL_AGG_FIRST_VALUE, arena);
+        return a->n > 0 ? in_arena(c->arg_type, get_v(c, a), arena) : sl_null();
     case PL_AGG_LISTAGG:
-        if (retractable) return join_items(c, a, arena);
-        if (a->n <= 0) return sl_null();
-        return in_arena(c->type, sl_str(a->text.data ? a->text.data : "", (uint32_t)a->text.len), arena);
+        if (retractable) return join_items(c, a->ext, arena);
+        if (a->n <= 0 || !a->ext) return sl_null();
+        return in_arena(c->type, sl_str(a->ext->text.data ? a->ext->text.data : "", (uint32_t)a->ext->text.len), arena);
     }
     return sl_null();
 }
@@ -265,42 +308,62 @@ sl_value rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, 
 
 void rt_acc_encode(const pl_agg_call *c, const rt_acc *a, sl_buf *out) {
     rt_put_i64(out, a->n);
-    rt_put_i64(out, (int64_t)(uint64_t)a->isum);
-    rt_put_i64(out, (int64_t)(uint64_t)((unsigned __int128)a->isum >> 64));
-    int64_t bits;
-    memcpy(&bits, &a->dsum, 8);
-    rt_put_i64(out, bits);
-    rt_put_value(out, c->arg_type, a->v);
-    rt_put_u32(out, (uint32_t)a->nitems);
-    for (int i = 0; i < a->nitems; i++) {
-        rt_put_value(out, c->arg_type, a->items[i].v);
-        rt_put_i64(out, a->items[i].n);
+    if (keeps_value(c) && c->arg_type.id == SL_T_STRING) {
+        sl_buf_putc(out, a->w[0] ? 1 : 0);
+        if (a->w[0]) rt_put_bytes(out, (const char *)(uintptr_t)a->w[0], (uint32_t)a->w[1]);
+    } else {
+        rt_put_i64(out, (int64_t)a->w[0]);
+        rt_put_i64(out, (int64_t)a->w[1]);
     }
-    rt_put_bytes(out, a->text.data, (uint32_t)a->text.len);
+    sl_buf_putc(out, a->ext ? 1 : 0);
+    if (!a->ext) return;
+    rt_put_u32(out, (uint32_t)a->ext->nitems);
+    for (int i = 0; i < a->ext->nitems; i++) {
+        rt_put_value(out, c->arg_type, a->ext->items[i].v);
+        rt_put_i64(out, a->ext->items[i].n);
+    }
+    rt_put_bytes(out, a->ext->text.data, (uint32_t)a->ext->text.len);
+}
+
+/* One byte, or -1 past the end. */
+static int get_byte(rt_reader *r) {
+    if (r->bad || r->p >= r->end) {
+        r->bad = true;
+        return -1;
+    }
+    return (unsigned char)*r->p++;
 }
 
 bool rt_acc_decode(const pl_agg_call *c, rt_acc *a, rt_reader *r) {
     rt_acc_init(a);
     a->n = rt_get_i64(r);
-    uint64_t lo = (uint64_t)rt_get_i64(r), hi = (uint64_t)rt_get_i64(r);
-    a->isum = (rt_acc_i128)(((unsigned __int128)hi << 64) | lo);
-    int64_t bits = rt_get_i64(r);
-    memcpy(&a->dsum, &bits, 8);
-    a->v = own(c->arg_type, rt_get_value(r, c->arg_type));
-    uint32_t n = rt_get_u32(r);
-    if (r->bad || n > (uint32_t)(r->end - r->p)) { /* each item takes at least one byte */
-        rt_acc_free(c, a);
-        return false;
+    if (keeps_value(c) && c->arg_type.id == SL_T_STRING) {
+        if (get_byte(r) == 1) {
+            uint32_t len;
+            const char *p = rt_get_bytes(r, &len);
+            set_v(c, a, sl_str(p, len));
+        }
+    } else {
+        a->w[0] = (uint64_t)rt_get_i64(r);
+        a->w[1] = (uint64_t)rt_get_i64(r);
     }
-    items_reserve(a, (int)n);
-    for (uint32_t i = 0; i < n && !r->bad; i++) {
-        a->items[i].v = own(c->arg_type, rt_get_value(r, c->arg_type));
-        a->items[i].n = rt_get_i64(r);
-        a->nitems++;
+    if (get_byte(r) == 1) {
+        rt_acc_ext *x = ext_of(a);
+        uint32_t n = rt_get_u32(r);
+        if (r->bad || n > (uint32_t)(r->end - r->p)) { /* each item takes at least one byte */
+            rt_acc_free(c, a);
+            return false;
+        }
+        items_reserve(x, (int)n);
+        for (uint32_t i = 0; i < n && !r->bad; i++) {
+            x->items[i].v = own(c->arg_type, rt_get_value(r, c->arg_type));
+            x->items[i].n = rt_get_i64(r);
+            x->nitems++;
+        }
+        uint32_t tl;
+        const char *t = rt_get_bytes(r, &tl);
+        if (tl) sl_buf_append(&x->text, t, tl);
     }
-    uint32_t tl;
-    const char *t = rt_get_bytes(r, &tl);
-    if (tl) sl_buf_append(&a->text, t, tl);
     if (r->bad) {
         rt_acc_free(c, a);
         return false;
@@ -309,10 +372,12 @@ bool rt_acc_decode(const pl_agg_call *c, rt_acc *a, rt_reader *r) {
 }
 
 size_t rt_acc_heap_bytes(const pl_agg_call *c, const rt_acc *a) {
-    size_t n = sizeof(rt_vcount) * (size_t)a->capitems + a->text.cap;
-    if (c->arg_type.id == SL_T_STRING) {
-        if (!a->v.null) n += a->v.s.len;
-        for (int i = 0; i < a->nitems; i++) n += a->items[i].v.null ? 0 : a->items[i].v.s.len;
+    size_t n = 0;
+    if (keeps_value(c) && c->arg_type.id == SL_T_STRING && a->w[0]) n += a->w[1] + 16;
+    if (a->ext) {
+        n += sizeof *a->ext + sizeof(rt_vcount) * (size_t)a->ext->capitems + a->ext->text.cap;
+        if (c->arg_type.id == SL_T_STRING)
+            for (int i = 0; i < a->ext->nitems; i++) n += a->ext->items[i].v.null ? 0 : a->ext->items[i].v.s.len + 16;
     }
     return n;
 }

@@ -30,14 +30,23 @@ typedef struct rt_vcount {
     int64_t n;
 } rt_vcount;
 
-typedef struct rt_acc {
-    int64_t n;            /* non-NULL values accumulated minus retracted (COUNT(*): rows) */
-    rt_acc_i128 isum;     /* SUM/AVG of integers (wrapping where Flink wraps) and DECIMALs */
-    double dsum;          /* SUM/AVG of FLOAT and DOUBLE */
-    sl_value v;           /* MIN/MAX/FIRST_VALUE/LAST_VALUE, not retractable (string owned) */
-    rt_vcount *items;     /* retractable MIN/MAX (sorted by value), FIRST/LAST/LISTAGG (arrival order) */
+/* What only some accumulators need, allocated on first use: the values of a retractable
+ * MIN/MAX (sorted, with counts) or FIRST_VALUE/LAST_VALUE/LISTAGG (arrival order), and the
+ * joined string of a LISTAGG that is not retractable. */
+typedef struct rt_acc_ext {
+    rt_vcount *items;
     int nitems, capitems;
-    sl_buf text;          /* LISTAGG, not retractable: the joined string */
+    sl_buf text;
+} rt_acc_ext;
+
+/* 32 bytes per aggregate per group: a million groups of three aggregates fit in ~100 MB. */
+typedef struct rt_acc {
+    int64_t n;          /* non-NULL values accumulated minus retracted (COUNT(*): rows) */
+    uint64_t w[2];      /* SUM/AVG: the sum (a 128-bit integer in two words, or a double in
+                           w[0]); MIN/MAX/FIRST_VALUE/LAST_VALUE that are not retractable: the
+                           value while n > 0 (integer or double bits in w[0], or an owned
+                           string's pointer and length) */
+    rt_acc_ext *ext;    /* NULL until needed */
 } rt_acc;
 
 void rt_acc_init(rt_acc *a);

@@ -3,7 +3,8 @@
 (1.20, local mini-cluster, tests/flink/src/main/java/sluice/FlinkSql.java) running the same
 statements (only the output topics differ); their output changelogs must be identical.
 Runs against a real Apache Kafka broker (tests/kafka/kafka.sh). Append-only queries: outputs are
-compared record by record in order (one partition). Normalized: JSON values are compared as
+compared record by record in order (one partition). Aggregates write upsert-kafka tables whose
+final tables (last value per key, tombstones deleting) must be identical. Normalized: JSON values are compared as
 parsed values, so number spelling (110.4 vs 110.40) does not matter.
 Prints PASS/FAIL per query and the closing line `N passed, N failed`."""
 import argparse
@@ -47,6 +48,37 @@ QUERIES = [
      "SELECT order_id, UPPER(country), LOWER(customer), TRIM(BOTH ' ' FROM CONCAT(' ', country, ' ')) FROM orders WHERE qty > 2"),
 ]
 
+# Aggregates (issue 4): updating results into upsert-kafka tables; the *final tables* must be
+# identical (the changelogs may differ in how updates are spelled: Flink writes a tombstone for
+# an update's -U where a filter sits between the aggregate and the sink).
+AGG_QUERIES = [
+    ("country", "country STRING, n BIGINT, nx BIGINT, total DOUBLE, mean DOUBLE, lo DOUBLE, hi DOUBLE",
+     "SELECT country, COUNT(*), COUNT(amount), SUM(amount), AVG(amount), MIN(amount), MAX(amount) "
+     "FROM orders GROUP BY country"),
+    ("who", "who STRING, countries BIGINT, q INT, avgq INT, first_ts TIMESTAMP(3), last_ts TIMESTAMP(3)",
+     "SELECT COALESCE(customer, 'none'), COUNT(DISTINCT country), SUM(qty), AVG(qty), MIN(ts), MAX(ts) "
+     "FROM orders GROUP BY COALESCE(customer, 'none')"),
+    ("country, qty", "country STRING, qty INT, big BIGINT, a_sum DOUBLE",
+     "SELECT country, qty, COUNT(*) FILTER (WHERE amount > 100), SUM(amount) FILTER (WHERE customer LIKE '%a%') "
+     "FROM orders WHERE qty IS NOT NULL GROUP BY country, qty"),
+    ("country", "country STRING, names STRING, first_name STRING, last_amount DOUBLE",
+     "SELECT country, LISTAGG(customer, ';'), FIRST_VALUE(customer), LAST_VALUE(amount) FROM orders GROUP BY country"),
+    ("cnt", "cnt BIGINT, customers BIGINT, qty_max INT",
+     "SELECT cnt, COUNT(*), MAX(q) FROM (SELECT customer, COUNT(*) AS cnt, MAX(qty) AS q FROM orders "
+     "WHERE customer IS NOT NULL GROUP BY customer) GROUP BY cnt"),
+    ("country, qty", "country STRING, qty INT, total DOUBLE",
+     "SELECT country, qty, SUM(amount) FROM orders WHERE qty IS NOT NULL GROUP BY country, qty "
+     "HAVING SUM(amount) < 700"),
+    ("k", "k STRING, n BIGINT, q INT, hi DOUBLE, people BIGINT",
+     "SELECT k, COUNT(*), SUM(qty), MAX(amount), COUNT(DISTINCT customer) FROM "
+     "(SELECT 'all' AS k, qty, amount, customer FROM orders) GROUP BY k"),
+    ("m", "m BIGINT, n BIGINT, mean DOUBLE",
+     "SELECT MOD(order_id, 7), COUNT(*), AVG(amount) FROM orders GROUP BY MOD(order_id, 7)"),
+]
+AGG_SINK = ("CREATE TABLE agg{i} ({cols}, PRIMARY KEY ({pk}) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', "
+            "'topic' = '{topic}', 'properties.bootstrap.servers' = '{bs}', 'key.format' = 'json', "
+            "'value.format' = 'json');")
+
 SOURCE = ("CREATE TABLE orders (order_id BIGINT, customer STRING, amount DOUBLE, country STRING, qty INT, ts TIMESTAMP(3)) "
           "WITH ('connector' = 'kafka', 'topic' = 'diff-orders', 'properties.bootstrap.servers' = '{bs}', "
           "'properties.group.id' = '{group}', 'scan.startup.mode' = 'earliest-offset', "
@@ -60,6 +92,9 @@ def statements(bs, who):
     for i, (cols, q) in enumerate(QUERIES):
         out.append(SINK.format(i=i, cols=cols, topic=f"diff-{who}-{i}", bs=bs))
         out.append(f"INSERT INTO out{i} {q};")
+    for i, (pk, cols, q) in enumerate(AGG_QUERIES):
+        out.append(AGG_SINK.format(i=i, cols=cols, pk=pk, topic=f"diff-{who}-agg{i}", bs=bs))
+        out.append(f"INSERT INTO agg{i} {q};")
     return "\n".join(out) + "\n"
 
 
@@ -95,6 +130,19 @@ def normalize(v):
 
 def consume(bs, topic):
     return [normalize(json.loads(v)) for _, v in read_partition(bs, topic, group="diff-reader")]
+
+
+def final_table(bs, topic):
+    """The table an upsert-kafka topic holds: the last value of each key (a tombstone removes
+    the key), as {canonical key: value}."""
+    table = {}
+    for k, v in read_partition(bs, topic, group="diff-reader"):
+        key = json.dumps(json.loads(k), sort_keys=True)
+        if v is None:
+            table.pop(key, None)
+        else:
+            table[key] = normalize(json.loads(v))
+    return table
 
 
 def build_flink():
@@ -145,6 +193,16 @@ def main():
                 failed += 1
                 diff = [(a, b) for a, b in zip(s, f) if a != b][:3]
                 print(f"FAIL {q}: sluice {len(s)} rows, flink {len(f)} rows; first differences {diff}")
+        for i, (pk, cols, q) in enumerate(AGG_QUERIES):
+            s, f = final_table(bs, f"diff-sluice-agg{i}"), final_table(bs, f"diff-flink-agg{i}")
+            if s == f and s:
+                passed += 1
+                print(f"PASS {q}  ({len(s)} keys in the final table)")
+            else:
+                failed += 1
+                keys = sorted(set(s) | set(f))
+                diff = [(k, s.get(k), f.get(k)) for k in keys if s.get(k) != f.get(k)][:3]
+                print(f"FAIL {q}: sluice {len(s)} keys, flink {len(f)} keys; first differences {diff}")
     except Exception as e:
         failed += 1
         print(f"FAIL flink differential rig: {e}")

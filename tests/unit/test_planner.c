@@ -109,7 +109,22 @@ int main(void) {
     CHECK(!ok && strstr(t, "amount_eur"), "type mismatch names the column: %s", t);
     free(t);
     t = plan_text(&cat, "SELECT country, COUNT(*) FROM orders GROUP BY country", &ok);
-    CHECK(!ok && strstr(t, "GROUP BY"), "group by rejected: %s", t);
+    CHECK(ok && strstr(t, "GroupAggregate(groupBy=[country], select=[country, COUNT(*) AS EXPR$1])") &&
+              strstr(t, "fields=[country]"), "group by: %s", t);
+    free(t);
+    t = plan_text(&cat, "SELECT country, amount FROM orders GROUP BY country", &ok);
+    CHECK(!ok && strstr(t, "Expression 'amount' is not being grouped"), "not grouped: %s", t);
+    free(t);
+    t = plan_text(&cat, "SELECT UPPER(country), MAX(amount) - MIN(amount) FROM orders GROUP BY UPPER(country) "
+                        "HAVING COUNT(DISTINCT customer) > 1", &ok);
+    CHECK(ok && strstr(t, "groupBy=[$f0]") && strstr(t, "COUNT(DISTINCT customer)") && strstr(t, "having=["),
+          "group by expression, having: %s", t);
+    free(t);
+    t = plan_text(&cat, "INSERT INTO big_orders SELECT MAX(order_id), MAX(customer), SUM(amount) FROM orders", &ok);
+    CHECK(!ok && strstr(t, "doesn't support consuming update changes"), "updating into append-only: %s", t);
+    free(t);
+    t = plan_text(&cat, "SELECT SUM(customer) FROM orders", &ok);
+    CHECK(!ok && strstr(t, "Cannot apply 'SUM' to STRING"), "sum of a string: %s", t);
     free(t);
     t = plan_text(&cat, "SELECT order_id FROM orders WHERE amount", &ok);
     CHECK(!ok && strstr(t, "BOOLEAN"), "non-boolean where: %s", t);
