@@ -1,1 +1,352 @@
-/* rt_cache.c: see rt_cache.h (being written). */
+/* rt_cache.c: write-back cache of one namespace's keyed state (see rt_cache.h).
+ *
+ * An open-addressing table of (hash, entry) slots with linear probing (doubled at 5/8 full,
+ * deletes by backward shift) and a doubly-linked LRU list, most recently used first. Slots keep
+ * the hash, so probing and growing never touch the entries (a cache miss each when the table is
+ * large); rt_centry's `chain` is unused. A hit is a probe and a move to the list's front: no
+ * allocation, no SQLite.
+ *
+ * `all_in_memory` says that every key with state is in memory: true when the namespace was
+ * empty as the cache was made, false from the first eviction of an entry the store holds. While
+ * it holds a miss is a new key without state and the store is not asked, so a fresh job pays
+ * no SQLite lookup per new key.
+ *
+ * A decoded object's size is not known until the operator reports it (rt_cache_dirty); until
+ * then the encoded length stands in for it. */
+#include "rt_cache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <xxhash.h>
+#include "../common/sl_error.h"
+
+#define SLOTS_MMAP_MIN ((size_t)2 << 20)
+
+typedef struct rt_slot {
+    uint64_t hash;
+    rt_centry *e; /* NULL: empty */
+} rt_slot;
+
+/* A dirty entry to write back, keyed for sorting. */
+typedef struct rt_work {
+    uint64_t key; /* hash with the top bit flipped: unsigned order = SQLite's signed order */
+    rt_centry *e;
+} rt_work;
+
+struct rt_cache {
+    rt_store *store;
+    int ns;
+    rt_cache_ops ops;
+    void *ud;
+    size_t max_bytes;
+    rt_slot *slots;
+    size_t mask;          /* slots - 1 (a power of two) */
+    size_t n;             /* entries */
+    rt_centry *lru_head, *lru_tail;
+    size_t bytes;
+    int64_t misses;
+    bool all_in_memory;
+    sl_buf val;           /* scratch: bytes read from or written to the store */
+    rt_work *work;        /* scratch: entries to write back (freed after a big write-back) */
+    size_t work_cap;
+};
+
+/* calloc that never returns NULL. */
+static void *xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
+    return p;
+}
+
+/* A zeroed slot array; a large one is mapped on its own and asked for huge pages, since every
+ * probe of a big table is a TLB miss otherwise. */
+static rt_slot *slots_alloc(size_t n) {
+    size_t size = n * sizeof(rt_slot);
+    if (size < SLOTS_MMAP_MIN) return xcalloc(n, sizeof(rt_slot));
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
+    madvise(p, size, MADV_HUGEPAGE); /* a hint: refused where huge pages are off */
+    return p;
+}
+
+/* Frees a slot array made by slots_alloc(n). */
+static void slots_free(rt_slot *t, size_t n) {
+    if (n * sizeof(rt_slot) < SLOTS_MMAP_MIN) free(t);
+    else munmap(t, n * sizeof(rt_slot));
+}
+
+/* The accounted size of an entry. */
+static size_t entry_bytes(const rt_centry *e) { return sizeof(rt_centry) + e->klen + e->bytes; }
+
+uint64_t rt_cache_hash(const void *key, size_t klen) { return XXH3_64bits(key, klen); }
+
+rt_cache *rt_cache_new(rt_store *store, int ns, const rt_cache_ops *ops, void *ud, size_t max_bytes) {
+    rt_cache *c = xcalloc(1, sizeof *c);
+    c->store = store;
+    c->ns = ns;
+    c->ops = *ops;
+    c->ud = ud;
+    c->max_bytes = max_bytes;
+    c->mask = 1023;
+    c->slots = slots_alloc(c->mask + 1);
+    char *err = NULL;
+    /* on a store error assume the worst: misses ask the store (which reports the error) */
+    c->all_in_memory = rt_store_count(store, ns, &err) == 0;
+    free(err);
+    return c;
+}
+
+/* Frees one entry and its object (unlinked by the caller or going away with the table). */
+static void entry_free(rt_cache *c, rt_centry *e) {
+    if (e->obj) c->ops.free(c->ud, e->obj);
+    free(e);
+}
+
+void rt_cache_free(rt_cache *c) {
+    if (!c) return;
+    for (rt_centry *e = c->lru_head, *next; e; e = next) {
+        next = e->lru_next;
+        entry_free(c, e);
+    }
+    slots_free(c->slots, c->mask + 1);
+    free(c->work);
+    sl_buf_free(&c->val);
+    free(c);
+}
+
+/* Unlinks e from the LRU list. */
+static void lru_unlink(rt_cache *c, rt_centry *e) {
+    if (e->lru_prev) e->lru_prev->lru_next = e->lru_next; else c->lru_head = e->lru_next;
+    if (e->lru_next) e->lru_next->lru_prev = e->lru_prev; else c->lru_tail = e->lru_prev;
+    e->lru_prev = e->lru_next = NULL;
+}
+
+/* Links e at the LRU list's front (most recently used). */
+static void lru_push_front(rt_cache *c, rt_centry *e) {
+    e->lru_prev = NULL;
+    e->lru_next = c->lru_head;
+    if (c->lru_head) c->lru_head->lru_prev = e; else c->lru_tail = e;
+    c->lru_head = e;
+}
+
+/* Doubles the slot array when it is more than 5/8 full. */
+static void maybe_grow(rt_cache *c) {
+    if (c->n * 8 <= (c->mask + 1) * 5) return;
+    size_t nmask = (c->mask + 1) * 2 - 1;
+    rt_slot *t = slots_alloc(nmask + 1);
+    for (size_t i = 0; i <= c->mask; i++) {
+        if (!c->slots[i].e) continue;
+        size_t j = c->slots[i].hash & nmask;
+        while (t[j].e) j = (j + 1) & nmask;
+        t[j] = c->slots[i];
+    }
+    slots_free(c->slots, c->mask + 1);
+    c->slots = t;
+    c->mask = nmask;
+}
+
+/* Removes e from the table (backward-shift delete) and the LRU list and frees it. */
+static void entry_drop(rt_cache *c, rt_centry *e) {
+    size_t i = e->hash & c->mask;
+    while (c->slots[i].e != e) i = (i + 1) & c->mask;
+    for (size_t j = (i + 1) & c->mask; c->slots[j].e; j = (j + 1) & c->mask) {
+        size_t home = c->slots[j].hash & c->mask;
+        /* slot j may move into the hole at i unless its home lies cyclically in (i, j] */
+        if (((j - home) & c->mask) >= ((j - i) & c->mask)) {
+            c->slots[i] = c->slots[j];
+            i = j;
+        }
+    }
+    c->slots[i].e = NULL;
+    lru_unlink(c, e);
+    c->bytes -= entry_bytes(e);
+    c->n--;
+    entry_free(c, e);
+}
+
+rt_centry *rt_cache_get(rt_cache *c, const void *key, size_t klen, char **err) {
+    return rt_cache_get_hashed(c, rt_cache_hash(key, klen), key, klen, err);
+}
+
+rt_centry *rt_cache_get_hashed(rt_cache *c, uint64_t hash, const void *key, size_t klen, char **err) {
+    size_t i = hash & c->mask;
+    for (; c->slots[i].e; i = (i + 1) & c->mask) {
+        rt_centry *e = c->slots[i].e;
+        if (c->slots[i].hash == hash && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+            if (e != c->lru_head) {
+                lru_unlink(c, e);
+                lru_push_front(c, e);
+            }
+            return e;
+        }
+    }
+    if (klen > UINT32_MAX) {
+        *err = sl_strdupf("A state key of %zu bytes is too long", klen);
+        return NULL;
+    }
+    void *obj = NULL;
+    size_t obj_bytes = 0;
+    bool stored = false;
+    if (!c->all_in_memory) {
+        c->misses++;
+        int rc = rt_store_get(c->store, c->ns, hash, key, klen, &c->val, err);
+        if (rc < 0) return NULL;
+        if (rc == 1) {
+            obj = c->ops.decode(c->ud, c->val.data ? c->val.data : "", c->val.len);
+            if (!obj) {
+                const char *path = rt_store_path(c->store);
+                *err = sl_strdupf("The saved state in %s is corrupt: a value of %zu bytes in namespace %d "
+                                  "cannot be decoded",
+                                  path ? path : "a temporary database", c->val.len, c->ns);
+                return NULL;
+            }
+            obj_bytes = c->val.len;
+            stored = true;
+        }
+    }
+    rt_centry *e = malloc(sizeof *e + klen);
+    if (!e) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
+    e->obj = obj;
+    e->hash = hash;
+    e->klen = (uint32_t)klen;
+    e->dirty = 0;
+    e->stored = stored;
+    e->bytes = obj_bytes;
+    if (klen) memcpy(e->key, key, klen);
+    e->chain = NULL;
+    c->slots[i].hash = hash; /* i: the empty slot that ended the probe */
+    c->slots[i].e = e;
+    lru_push_front(c, e);
+    c->n++;
+    c->bytes += entry_bytes(e);
+    maybe_grow(c);
+    return e;
+}
+
+void rt_cache_dirty(rt_cache *c, rt_centry *e, size_t obj_bytes) {
+    c->bytes = c->bytes - e->bytes + obj_bytes;
+    e->bytes = obj_bytes;
+    e->dirty = 1;
+}
+
+void rt_cache_delete(rt_cache *c, rt_centry *e) {
+    if (e->obj) c->ops.free(c->ud, e->obj);
+    e->obj = NULL;
+    rt_cache_dirty(c, e, 0);
+}
+
+/* Sorts work[0..n) by key: insertion sort for a few, else LSD radix sort by bytes (a million
+ * keys in a few milliseconds; qsort through the entry pointers took several times longer). */
+static void sort_work(rt_cache *c, size_t n) {
+    rt_work *a = c->work;
+    if (n < 64) {
+        for (size_t i = 1; i < n; i++) {
+            rt_work w = a[i];
+            size_t j = i;
+            for (; j > 0 && a[j - 1].key > w.key; j--) a[j] = a[j - 1];
+            a[j] = w;
+        }
+        return;
+    }
+    rt_work *b = malloc(n * sizeof *b), *spare = b;
+    if (!b) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
+    size_t count[8][256] = {{0}};
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 8; d++) count[d][(a[i].key >> (8 * d)) & 0xff]++;
+    for (int d = 0; d < 8; d++) {
+        if (count[d][(a[0].key >> (8 * d)) & 0xff] == n) continue; /* one value: nothing to do */
+        size_t pos = 0;
+        for (int v = 0; v < 256; v++) {
+            size_t k = count[d][v];
+            count[d][v] = pos;
+            pos += k;
+        }
+        for (size_t i = 0; i < n; i++) b[count[d][(a[i].key >> (8 * d)) & 0xff]++] = a[i];
+        rt_work *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != c->work) memcpy(c->work, a, n * sizeof *a);
+    free(spare);
+}
+
+/* Adds e to the write-back list when dirty; the list's new length. */
+static size_t work_add(rt_cache *c, size_t n, rt_centry *e) {
+    if (!e->dirty) return n;
+    if (n == c->work_cap) {
+        c->work_cap = c->work_cap ? c->work_cap * 2 : 256;
+        rt_work *grown = realloc(c->work, c->work_cap * sizeof *grown);
+        if (!grown) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
+        c->work = grown;
+    }
+    c->work[n++] = (rt_work){e->hash ^ (UINT64_C(1) << 63), e};
+    return n;
+}
+
+/* Writes back work[0..n) (dirty entries) in hash order, marking them clean: put when an object
+ * exists, delete when the store holds a key that lost its state. 0 or -1 + *err. */
+static int write_back(rt_cache *c, size_t n, char **err) {
+    sort_work(c, n);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i + 16 < n) __builtin_prefetch(c->work[i + 16].e);
+        if (i + 8 < n) __builtin_prefetch(c->work[i + 8].e->obj);
+        rt_centry *e = c->work[i].e;
+        if (e->obj) {
+            sl_buf_clear(&c->val);
+            c->ops.encode(c->ud, e->obj, &c->val);
+            if ((rc = rt_store_put(c->store, c->ns, e->hash, e->key, e->klen, c->val.data, c->val.len, err)) < 0)
+                break;
+            e->stored = 1;
+        } else if (e->stored) {
+            if ((rc = rt_store_del(c->store, c->ns, e->hash, e->key, e->klen, err)) < 0) break;
+            e->stored = 0;
+        }
+        e->dirty = 0;
+    }
+    if (c->work_cap > 65536) { /* a checkpoint's worth of scratch is not kept between them */
+        free(c->work);
+        c->work = NULL;
+        c->work_cap = 0;
+    }
+    return rc;
+}
+
+int rt_cache_flush(rt_cache *c, char **err) {
+    *err = NULL;
+    size_t n = 0;
+    for (rt_centry *e = c->lru_head; e; e = e->lru_next) n = work_add(c, n, e);
+    return write_back(c, n, err);
+}
+
+int rt_cache_trim(rt_cache *c, char **err) {
+    *err = NULL;
+    if (c->bytes <= c->max_bytes) return 0;
+    size_t target = c->max_bytes / 4 * 3, freed = 0, n = 0;
+    rt_centry *first = NULL; /* the most recently used victim: victims run from it to the tail */
+    for (rt_centry *e = c->lru_tail; e && c->bytes - freed >= target; e = e->lru_prev) {
+        n = work_add(c, n, e);
+        freed += entry_bytes(e);
+        first = e;
+    }
+    if (write_back(c, n, err) < 0) return -1; /* nothing is freed: the entries stay valid */
+    for (rt_centry *e = first, *next; e; e = next) {
+        next = e->lru_next;
+        if (e->stored) c->all_in_memory = false;
+        entry_drop(c, e);
+    }
+    return 0;
+}
+
+void rt_cache_each(rt_cache *c, void (*fn)(void *arg, rt_centry *e), void *arg) {
+    for (rt_centry *e = c->lru_head; e; e = e->lru_next)
+        if (e->obj) fn(arg, e);
+}
+
+size_t rt_cache_bytes(const rt_cache *c) { return c->bytes; }
+
+size_t rt_cache_entries(const rt_cache *c) { return c->n; }
+
+int64_t rt_cache_misses(const rt_cache *c) { return c->misses; }
