@@ -107,7 +107,7 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
     int depth = 0, nstateful = 0;
     for (const pl_node *n = plan->root; n; n = n->input, depth++)
         nstateful += n->kind == PL_N_AGG || n->kind == PL_N_NORMALIZE;
-    int64_t budget = rt_size_bytes(sl_options_get(o->session, "state.cache-size"), 64 << 20);
+    int64_t budget = rt_size_bytes(sl_options_get(o->session, "state.cache-size"), 256 << 20);
     if (budget < (1 << 20)) budget = 1 << 20;
     job.state_budget = (size_t)budget / (size_t)(nstateful ? nstateful : 1);
     int nops = depth + (plan->is_insert ? 0 : 1);
