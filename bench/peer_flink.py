@@ -4,7 +4,9 @@ Kafka broker, run by Sluice and by Flink SQL (local mini-cluster, parallelism 1 
 run: events/s (wall clock, process start to job end), CPU seconds (user + system of the process),
 events per CPU-second, peak RSS, and the ratio Sluice / Flink.
 
-    bench/peer_flink.py [--records N]      (default 1,000,000; needs java and mvn)
+    bench/peer_flink.py [--records N] [--only NAME]...   (default 1,000,000; needs java and mvn)
+
+NAME: passthrough, filter+projection, 'group by 1k keys', 'group by 1M keys' (default: all).
 """
 import argparse
 import os
@@ -26,6 +28,14 @@ QUERIES = {
     "filter+projection": ("order_id BIGINT, who STRING, amount_eur DOUBLE",
                           "SELECT order_id, UPPER(customer), amount * 0.92 FROM src "
                           "WHERE amount > 100 AND country IN ('DE', 'FR')"),
+    # issue 4: GROUP BY into a blackhole (which takes updates in both engines); Sluice keeps
+    # durable state (SQLite checkpoints every second), Flink runs without checkpoints
+    "group by 1k keys": ("k BIGINT, n BIGINT, total DOUBLE, top DOUBLE",
+                         "SELECT MOD(order_id, 1000), COUNT(*), SUM(amount), MAX(amount) FROM src "
+                         "GROUP BY MOD(order_id, 1000)"),
+    "group by 1M keys": ("k BIGINT, n BIGINT, total DOUBLE, top DOUBLE",
+                         "SELECT MOD(order_id, 1000000), COUNT(*), SUM(amount), MAX(amount) FROM src "
+                         "GROUP BY MOD(order_id, 1000000)"),
 }
 
 
@@ -63,6 +73,7 @@ def run(cmd):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, default=1000000)
+    ap.add_argument("--only", action="append", choices=sorted(QUERIES), help="run only these queries")
     ap.add_argument("--sluice", default=os.path.join(ROOT, "build", "shell", "sluice"))
     opts = ap.parse_args()
     n = opts.records
@@ -81,11 +92,13 @@ def main():
         print(f"{'query':<18} {'engine':<10} {'events/s':>10} {'CPU s':>7} {'events/CPU-s':>13} {'peak RSS':>9}")
         with tempfile.TemporaryDirectory() as tmp:
             for qname, (cols, q) in QUERIES.items():
+                if opts.only and qname not in opts.only:
+                    continue
                 results = {}
                 for engine, par in (("sluice", None), ("flink p1", "1"), ("flink p2", "2")):
                     path = os.path.join(tmp, f"{qname}-{engine}.sql".replace(" ", "").replace("+", "_"))
                     with open(path, "w") as f:
-                        f.write(source_ddl(bs, "peer-" + engine.replace(" ", "") + qname.replace("+", "")))
+                        f.write(source_ddl(bs, "peer-" + "".join(c for c in engine + qname if c.isalnum())))
                         f.write(f"CREATE TABLE sink ({cols}) WITH ('connector' = 'blackhole');\n")
                         f.write(f"INSERT INTO sink {q};\n")
                     cmd = [opts.sluice, "-f", path, "--state-dir", os.path.join(tmp, "state")] if engine == "sluice" else \
