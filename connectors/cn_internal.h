@@ -147,7 +147,8 @@ void cn_decoder_free(cn_decoder *d);
 /* A format option: prefix + "<format>.<key>" then "<format>.<key>". */
 const char *cn_format_opt(const cn_spec *spec, const char *prefix, const char *fmt, const char *key);
 
-/* ---- JSON (cn_json_simd.cpp: the simdjson shim; cn_json_value.c: conversion; cn_json_encode.c) ---- */
+/* ---- JSON (cn_json_simd.cpp, cn_json_nested.cpp: the simdjson shim; cn_json_value.c: conversion;
+ * cn_json_encode.c) ---- */
 enum { CN_JSON_MISSING = 0, CN_JSON_NULL, CN_JSON_BOOL, CN_JSON_NUMBER, CN_JSON_STRING, CN_JSON_OTHER,
        CN_JSON_OBJECT /* cn_json_extract_nested only: an object whose fields were extracted */ };
 

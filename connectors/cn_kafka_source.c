@@ -72,11 +72,6 @@ static int setup_formats(cn_ksrc *ks, const cn_spec *spec, char **err) {
         return -1;
     }
     if (!strcmp(fmt, "debezium-json")) {
-        if (ks->mode == CN_KS_UPSERT) {
-            *err = sl_strdupf("Table '%s' with connector 'upsert-kafka' needs an insert-only 'value.format' (json, "
-                              "raw, csv), not 'debezium-json'", ks->table);
-            return -1;
-        }
         const char *si = cn_format_opt(spec, "value.", "debezium-json", "schema-include");
         if (si && !strcasecmp(si, "true")) {
             *err = sl_strdupf("Table '%s': 'debezium-json.schema-include' = 'true' is not supported (read Debezium "

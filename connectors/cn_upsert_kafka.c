@@ -28,9 +28,15 @@ int cn_upsert_kafka_check(const cn_spec *spec, char **err) {
         *err = sl_strdupf("Table '%s' with connector 'upsert-kafka' needs option 'key.format' (e.g. 'json')", t);
         return -1;
     }
-    if (!sl_options_get(spec->opts, "value.format")) {
+    const char *vf = sl_options_get(spec->opts, "value.format");
+    if (!vf) {
         *err = sl_strdupf("Table '%s' with connector 'upsert-kafka' needs option 'value.format' (e.g. 'json')%s", t,
                           sl_options_get(spec->opts, "format") ? "; 'format' is not used by upsert-kafka" : "");
+        return -1;
+    }
+    if (!strcmp(vf, "debezium-json")) {
+        *err = sl_strdupf("Table '%s' with connector 'upsert-kafka' needs an insert-only 'value.format' (json, raw, "
+                          "csv), not 'debezium-json'", t);
         return -1;
     }
     return 0;

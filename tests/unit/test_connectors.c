@@ -117,6 +117,9 @@ typedef struct result {
     char *err;
     int64_t ints[64][8]; /* first 64 rows: integer payloads of the first 8 columns */
     bool nulls[64][8];
+    char ops[256];       /* op of each row ("+I -U +U ..."), as far as it fits */
+    int max_batch;       /* most rows one poll returned */
+    bool split_update;   /* a batch ended with a -U row */
 } result;
 
 static void read_all(spec_buf *sb, result *r, int batch_cap) {
@@ -140,8 +143,12 @@ static void read_all(spec_buf *sb, result *r, int batch_cap) {
             r->rows = -1;
             break;
         }
+        if (b.nrows > r->max_batch) r->max_batch = b.nrows;
+        if (b.nrows && b.ops[b.nrows - 1] == SL_OP_UPDATE_BEFORE) r->split_update = true;
         for (int i = 0; i < b.nrows; i++) {
             sl_value *row = sl_batch_row(&b, i);
+            size_t ol = strlen(r->ops);
+            if (ol + 4 < sizeof r->ops) snprintf(r->ops + ol, sizeof r->ops - ol, "%s%s", ol ? " " : "", sl_op_name(b.ops[i]));
             sl_buf_puts(&r->text, "[");
             for (int c = 0; c < sb->spec.ncols; c++) {
                 if (c) sl_buf_puts(&r->text, ", ");
@@ -877,6 +884,496 @@ static void test_datagen_positions(void) {
     sl_batch_free(&b);
 }
 
+/* ---- changelog connectors ---- */
+
+/* debezium-json: c/r -> +I, u -> -U +U (one batch unless capacity 1), d -> -D; tombstones
+ * skipped; malformed envelopes under both policies. */
+static void test_debezium_source(void) {
+    static const char *recs[] = {
+        "{\"before\":null,\"after\":{\"id\":1,\"name\":\"a\"},\"op\":\"c\",\"source\":{\"db\":\"x\",\"n\":[1,2]},\"ts_ms\":1}",
+        "{\"op\":\"r\",\"after\":{\"name\":\"b\",\"id\":2,\"extra\":true}}",
+        "{\"before\":{\"id\":1,\"name\":\"a\"},\"after\":{\"id\":1,\"name\":\"A\"},\"op\":\"u\"}",
+        "{\"before\":{\"id\":2,\"name\":\"b\"},\"after\":null,\"op\":\"d\"}",
+        NULL,                                                           /* 4: tombstone */
+        "{\"before\":null,\"after\":{\"id\":1},\"op\":\"u\"}",         /* 5: update without before */
+        "{\"before\":null,\"after\":{\"id\":3},\"op\":\"x\"}",         /* 6: unknown op */
+        "{\"after\":{\"id\":3}}",                                       /* 7: no op */
+        "{\"before\":null,\"after\":5,\"op\":\"c\"}",                   /* 8: after not an object */
+        "{\"schema\":{},\"payload\":{\"op\":\"c\",\"after\":{\"id\":1}}}", /* 9: schema envelope */
+        "{\"before\":null,\"after\":{\"id\":\"zz\"},\"op\":\"c\"}",    /* 10: field does not convert */
+        "{\"before\":null,\"after\":{\"id\":5},",                       /* 11: not JSON */
+        "{\"before\":{\"id\":4,\"name\":\"d\"},\"after\":{\"id\":4,\"name\":\"D\"},\"op\":\"u\"}",
+        "{\"before\":{\"id\":5},\"op\":\"d\",\"after\":{\"id\":5},\"x\":tru}", /* 13: bad atom elsewhere */
+        "{\"before\":null,\"after\":{\"id\":6,\"name\":null},\"op\":\"c\"}",
+    };
+    topic("t_dbz", 1);
+    for (size_t i = 0; i < sizeof recs / sizeof *recs; i++) produce("t_dbz", 0, "k", recs[i], 0);
+    flush_producer();
+    tcol cols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}, {"name", ty(SL_T_STRING), CN_FROM_VALUE},
+                   {"offset", ty(SL_T_BIGINT), CN_FROM_METADATA}};
+    spec_buf sb;
+    result r;
+    const char *want = "[1, a, 0]\n[2, b, 1]\n[1, a, 2]\n[1, A, 2]\n[2, b, 3]\n[null, null, 10]\n[4, d, 12]\n[4, D, 12]\n"
+                       "[6, null, 14]\n";
+    const int caps[] = {100, 3, 2, 1};
+    for (int k = 0; k < 4; k++) {
+        make_spec(&sb, "cdc", cols, 3, "connector=kafka", "topic=t_dbz", "format=debezium-json",
+                  "debezium-json.ignore-parse-errors=true", "scan.bounded.mode=latest-offset", NULL);
+        read_all(&sb, &r, caps[k]);
+        CHECK(r.rows == 9 && r.skipped == 7 && !strcmp(txt(&r), want), "cap %d: rows %d skipped %lld %s:\n%s", caps[k],
+              r.rows, (long long)r.skipped, r.err ? r.err : "", txt(&r));
+        CHECK(!strcmp(r.ops, "+I +I -U +U -D +I -U +U +I"), "cap %d ops %s", caps[k], r.ops);
+        CHECK(r.max_batch <= caps[k] && (caps[k] == 1 || !r.split_update), "cap %d: batch %d split %d", caps[k],
+              r.max_batch, r.split_update);
+        result_free(&r);
+        spec_free(&sb);
+    }
+
+    /* value.format and value.debezium-json.* spellings; no value columns read: still one row
+     * per image */
+    tcol meta[] = {{"offset", ty(SL_T_BIGINT), CN_FROM_METADATA}};
+    make_spec(&sb, "cdc", meta, 1, "connector=kafka", "topic=t_dbz", "value.format=debezium-json",
+              "value.debezium-json.ignore-parse-errors=true", "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 9 && r.skipped == 7 && !strcmp(r.ops, "+I +I -U +U -D +I -U +U +I"), "meta only: %d %s", r.rows,
+          r.ops);
+    result_free(&r);
+    spec_free(&sb);
+
+    /* the fail policy: rows before the bad record, then its topic, partition, offset, reason */
+    static const struct { int offset; const char *why; } bad[] = {
+        {5, "'before' image of a Debezium JSON 'u' event is null"}, {6, "unknown Debezium JSON 'op' value 'x'"},
+        {7, "has no 'op'"}, {8, "'after' is not an object"}, {9, "schemas.enable=false"},
+        {10, "field 'id': 'zz' cannot be read as INT"}, {11, "malformed Debezium JSON"}, {13, "malformed Debezium JSON"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char so[64];
+        snprintf(so, sizeof so, "scan.startup.specific-offsets=partition:0,offset:%d", bad[i].offset);
+        make_spec(&sb, "cdc", cols, 2, "connector=kafka", "topic=t_dbz", "format=debezium-json",
+                  "scan.startup.mode=specific-offsets", so, "scan.bounded.mode=latest-offset", NULL);
+        read_all(&sb, &r, 100);
+        char where[96];
+        snprintf(where, sizeof where, "Failed to deserialize record in topic 't_dbz' partition 0 offset %d: ",
+                 bad[i].offset);
+        CHECK(r.rows == -1 && r.err && strstr(r.err, where) && strstr(r.err, bad[i].why), "offset %d: %s",
+              bad[i].offset, r.err ? r.err : "(none)");
+        CHECK(bad[i].offset != 5 || !strcmp(txt(&r), ""), "rows before: %s", txt(&r));
+        result_free(&r);
+        spec_free(&sb);
+    }
+    make_spec(&sb, "cdc", cols, 2, "connector=kafka", "topic=t_dbz", "format=debezium-json",
+              "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == -1 && strstr(txt(&r), "[1, a]\n[2, b]\n[1, a]\n[1, A]\n[2, b]\n") && r.err && strstr(r.err, "offset 5"),
+          "fail policy: %s %s", txt(&r), r.err ? r.err : "");
+    result_free(&r);
+    spec_free(&sb);
+
+    /* mutated events (bytes changed, records cut short) never crash: each is rows or a skip */
+    topic("t_dbz_fuzz", 1);
+    const char *base = recs[2];
+    size_t blen = strlen(base);
+    uint64_t rng = 12345;
+    for (int i = 0; i < 400; i++) {
+        char m[256];
+        memcpy(m, base, blen + 1);
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        int flips = 1 + (int)((rng >> 60) & 3);
+        for (int f = 0; f < flips; f++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            static const char alphabet[] = "{}[]\":,\\0tnu1-.e \x01";
+            m[(rng >> 33) % blen] = alphabet[(rng >> 20) % (sizeof alphabet - 1)];
+        }
+        if (i % 5 == 0) m[(rng >> 40) % blen] = 0;
+        produce("t_dbz_fuzz", 0, NULL, m, 0);
+    }
+    flush_producer();
+    make_spec(&sb, "cdc", cols, 3, "connector=kafka", "topic=t_dbz_fuzz", "format=debezium-json",
+              "debezium-json.ignore-parse-errors=true", "scan.bounded.mode=latest-offset", NULL);
+    read_all(&sb, &r, 7);
+    CHECK(r.rows >= 0 && r.skipped > 0 && r.skipped <= 400, "fuzz rows %d skipped %lld %s", r.rows,
+          (long long)r.skipped, r.err ? r.err : "");
+    result_free(&r);
+    spec_free(&sb);
+
+    make_spec(&sb, "cdc", cols, 2, "connector=kafka", "topic=t_dbz", "format=debezium-json",
+              "debezium-json.schema-include=true", NULL);
+    char *err = NULL;
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "schema-include"), "schema-include: %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+}
+
+/* upsert-kafka as a source: value -> +U (key columns from the key), tombstone -> -D with the
+ * key only, no key -> malformed; options it needs. */
+static void test_upsert_source(void) {
+    topic("t_ups", 1);
+    produce("t_ups", 0, "{\"id\":1}", "{\"id\":1,\"name\":\"a\",\"v\":10}", 0);
+    produce("t_ups", 0, "{\"id\":2}", "{\"name\":\"b\",\"v\":20}", 0);  /* EXCEPT_KEY style value */
+    produce("t_ups", 0, "{\"id\":1}", NULL, 0);                         /* tombstone */
+    produce("t_ups", 0, NULL, "{\"id\":3,\"name\":\"c\",\"v\":30}", 0); /* 3: no key */
+    produce("t_ups", 0, "{\"id\":", "{\"id\":4,\"name\":\"d\",\"v\":40}", 0); /* 4: bad key */
+    produce("t_ups", 0, "{\"id\":2}", "{\"id\":99,\"name\":\"B\",\"v\":21}", 0); /* the key wins */
+    flush_producer();
+    tcol cols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}, {"name", ty(SL_T_STRING), CN_FROM_VALUE},
+                   {"v", ty(SL_T_INT), CN_FROM_VALUE}};
+    static const char *pk[] = {"ID"};
+    spec_buf sb;
+    result r;
+    make_spec(&sb, "ups", cols, 3, "connector=upsert-kafka", "topic=t_ups", "key.format=json", "value.format=json",
+              "value.json.ignore-parse-errors=true", "scan.bounded.mode=latest-offset", "properties.group.id=ups-g",
+              NULL);
+    sb.spec.pk = pk;
+    sb.spec.npk = 1;
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 4 && r.skipped == 2 && !strcmp(txt(&r), "[1, a, 10]\n[2, b, 20]\n[1, null, null]\n[2, B, 21]\n") &&
+              !strcmp(r.ops, "+U +U -D +U"),
+          "upsert rows %d skipped %lld %s: %s %s", r.rows, (long long)r.skipped, r.err ? r.err : "", r.ops, txt(&r));
+    result_free(&r);
+    /* again with the same group: upsert-kafka still reads from the earliest offset */
+    read_all(&sb, &r, 2);
+    CHECK(r.rows == 4, "upsert rows with a group %d", r.rows);
+    result_free(&r);
+    spec_free(&sb);
+
+    /* the runtime's way: key columns marked CN_FROM_KEY; the fail policy on a keyless record */
+    tcol kcols[] = {{"id", ty(SL_T_INT), CN_FROM_KEY}, {"v", ty(SL_T_INT), CN_FROM_VALUE}};
+    make_spec(&sb, "ups", kcols, 2, "connector=upsert-kafka", "topic=t_ups", "key.format=json", "value.format=json",
+              "scan.bounded.mode=latest-offset", NULL);
+    sb.spec.pk = pk;
+    sb.spec.npk = 1;
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == -1 && !strcmp(txt(&r), "[1, 10]\n[2, 20]\n[1, null]\n") && r.err &&
+              strstr(r.err, "partition 0 offset 3: the record has no key"),
+          "upsert fail: %s %s", txt(&r), r.err ? r.err : "");
+    result_free(&r);
+    cn_position resume[] = {{"t_ups", 0, 4}};
+    sb.spec.resume = resume;
+    sb.spec.nresume = 1;
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == -1 && r.err && strstr(r.err, "offset 4: malformed JSON"), "bad key: %s", r.err ? r.err : "");
+    result_free(&r);
+    spec_free(&sb);
+
+    /* raw key */
+    topic("t_ups_raw", 1);
+    produce("t_ups_raw", 0, "k1", "{\"n\":1}", 0);
+    produce("t_ups_raw", 0, "k1", NULL, 0);
+    flush_producer();
+    tcol rc[] = {{"k", ty(SL_T_STRING), CN_FROM_VALUE}, {"n", ty(SL_T_INT), CN_FROM_VALUE}};
+    static const char *rpk[] = {"k"};
+    make_spec(&sb, "ups", rc, 2, "connector=upsert-kafka", "topic=t_ups_raw", "key.format=raw", "value.format=json",
+              "scan.bounded.mode=latest-offset", NULL);
+    sb.spec.pk = rpk;
+    sb.spec.npk = 1;
+    read_all(&sb, &r, 100);
+    CHECK(!strcmp(txt(&r), "[k1, 1]\n[k1, null]\n") && !strcmp(r.ops, "+U -D"), "raw key: %s %s", r.ops, txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    /* what upsert-kafka needs */
+    static const struct { const char *a, *b; const char *why; bool pk; } bad[] = {
+        {"key.format=json", "value.format=json", "needs a PRIMARY KEY", false},
+        {"value.format=json", NULL, "needs option 'key.format'", true},
+        {"key.format=json", "format=json", "needs option 'value.format'", true},
+        {"key.format=json", "value.format=debezium-json", "insert-only 'value.format'", true},
+        {"key.format=json", "value.format=json", "remove option 'key.fields'", true},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        make_spec(&sb, "u1", cols, 3, "connector=upsert-kafka", "topic=t_ups", bad[i].a, i == 4 ? "key.fields=id" : "x=y",
+                  bad[i].b, NULL);
+        if (bad[i].pk) sb.spec.pk = pk, sb.spec.npk = 1;
+        char *err = NULL;
+        cn_source *s = cn_source_open(&sb.spec, &err);
+        CHECK(!s && err && strstr(err, "Table 'u1' with connector 'upsert-kafka'") && strstr(err, bad[i].why),
+              "upsert check %zu: %s", i, err ? err : "(none)");
+        free(err);
+        err = NULL;
+        cn_sink *k = cn_sink_open(&sb.spec, &err);
+        CHECK(!k && err && strstr(err, bad[i].why), "upsert sink check %zu: %s", i, err ? err : "(none)");
+        free(err);
+        spec_free(&sb);
+    }
+}
+
+/* A message as read back by a plain consumer. */
+typedef struct rawrec {
+    int part;
+    char key[64], val[192];
+    bool has_key, has_val;
+} rawrec;
+
+/* Reads every message of a topic from the beginning with a plain librdkafka consumer. */
+static int read_raw(const char *topic_name, int nparts, rawrec *out, int max) {
+    char errstr[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", g_boot, errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "group.id", "raw-reader", errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "fetch.wait.max.ms", "10", errstr, sizeof errstr);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic_name, NULL); /* metadata first: no 0.5 s first fetch */
+    const struct rd_kafka_metadata *md;
+    if (rd_kafka_metadata(rk, 0, rkt, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(rkt);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(nparts);
+    for (int p = 0; p < nparts; p++) rd_kafka_topic_partition_list_add(l, topic_name, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_assign(rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    bool eof[16] = {0};
+    int neof = 0, n = 0;
+    double deadline = now_s() + 5;
+    while (neof < nparts && now_s() < deadline) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+        if (!m) continue;
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            if (m->partition < 16 && !eof[m->partition]) eof[m->partition] = true, neof++;
+        } else if (!m->err && n < max) {
+            rawrec *r = &out[n++];
+            r->part = m->partition;
+            r->has_key = m->key != NULL;
+            r->has_val = m->payload != NULL;
+            snprintf(r->key, sizeof r->key, "%.*s", (int)m->key_len, m->key ? (const char *)m->key : "");
+            snprintf(r->val, sizeof r->val, "%.*s", (int)m->len, m->payload ? (const char *)m->payload : "");
+        }
+        rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return n;
+}
+
+/* The values written for one key in order ("v1 | null | v2"), and whether they all went to one
+ * partition. */
+static void key_history(const rawrec *recs, int n, const char *key, char *out, size_t outn, bool *one_part) {
+    out[0] = 0;
+    int part = -1;
+    *one_part = true;
+    for (int i = 0; i < n; i++) {
+        if (!recs[i].has_key || strcmp(recs[i].key, key)) continue;
+        if (part >= 0 && part != recs[i].part) *one_part = false;
+        part = recs[i].part;
+        size_t l = strlen(out);
+        snprintf(out + l, outn - l, "%s%s", l ? " | " : "", recs[i].has_val ? recs[i].val : "null");
+    }
+}
+
+/* Kafka's Java client's murmur2 (the default partitioner's hash). */
+static uint32_t murmur2(const char *data, size_t len) {
+    const uint32_t m = 0x5bd1e995;
+    uint32_t h = 0x9747b28c ^ (uint32_t)len;
+    const unsigned char *p = (const unsigned char *)data;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        uint32_t k = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 | (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+        k *= m;
+        k ^= k >> 24;
+        k *= m;
+        h *= m;
+        h ^= k;
+    }
+    switch (len - i) {
+    case 3: h ^= (uint32_t)p[i + 2] << 16; /* fall through */
+    case 2: h ^= (uint32_t)p[i + 1] << 8;  /* fall through */
+    case 1: h ^= p[i]; h *= m;
+    }
+    h ^= h >> 13;
+    h *= m;
+    h ^= h >> 15;
+    return h;
+}
+
+static void add_row3(sl_batch *b, int op, int id, const char *name, int v) {
+    sl_value *row = sl_batch_add_row(b);
+    b->ops[b->nrows - 1] = (uint8_t)op;
+    row[0] = sl_int(id);
+    row[1] = sl_str(name, (uint32_t)strlen(name));
+    row[2] = sl_int(v);
+}
+
+/* upsert-kafka as a sink: keys, values, tombstones, the -U/+U pair rule, a lone -U; key
+ * partitioning; read back raw and through the upsert-kafka source. */
+static void test_upsert_sink(void) {
+    topic("t_ups_out", 3);
+    tcol cols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}, {"name", ty(SL_T_STRING), CN_FROM_VALUE},
+                   {"v", ty(SL_T_INT), CN_FROM_VALUE}};
+    static const char *pk[] = {"id"};
+    spec_buf sb;
+    char *err = NULL;
+    make_spec(&sb, "uo", cols, 3, "connector=upsert-kafka", "topic=t_ups_out", "key.format=json", "value.format=json",
+              NULL);
+    sb.spec.pk = pk;
+    sb.spec.npk = 1;
+    cn_sink *s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "upsert sink open: %s", err ? err : "");
+    if (!s) return;
+    sl_batch b;
+    sl_batch_init(&b, 3, 16);
+    add_row3(&b, SL_OP_INSERT, 1, "a", 10);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 1, "a", 10);  /* skipped: its +U follows */
+    add_row3(&b, SL_OP_UPDATE_AFTER, 1, "b", 11);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 2, "x", 1);   /* followed by another key: a tombstone */
+    add_row3(&b, SL_OP_UPDATE_AFTER, 3, "y", 2);
+    add_row3(&b, SL_OP_DELETE, 3, "y", 2);          /* a tombstone */
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 4, "z", 3);   /* last of the batch: a tombstone */
+    add_row3(&b, SL_OP_INSERT, 5, "q\"", 4);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 1, "b", 11);  /* lone -U at the end of the batch */
+    CHECK(cn_sink_write(s, &b, &err) == 0, "write %s", err ? err : "");
+    sl_batch_clear(&b);
+    add_row3(&b, SL_OP_UPDATE_AFTER, 1, "c", 12);   /* its +U in the next batch */
+    CHECK(cn_sink_write(s, &b, &err) == 0 && cn_sink_flush(s, 5000, &err) == 0, "write %s", err ? err : "");
+    cn_sink_close(s);
+
+    rawrec recs[32];
+    int n = read_raw("t_ups_out", 3, recs, 32);
+    CHECK(n == 9, "raw messages %d", n);
+    static const struct { const char *key, *history; } want[] = {
+        {"{\"id\":1}", "{\"id\":1,\"name\":\"a\",\"v\":10} | {\"id\":1,\"name\":\"b\",\"v\":11} | null | "
+                       "{\"id\":1,\"name\":\"c\",\"v\":12}"},
+        {"{\"id\":2}", "null"},
+        {"{\"id\":3}", "{\"id\":3,\"name\":\"y\",\"v\":2} | null"},
+        {"{\"id\":4}", "null"},
+        {"{\"id\":5}", "{\"id\":5,\"name\":\"q\\\"\",\"v\":4}"},
+    };
+    int parts_used[3] = {0}, java_part = 0;
+    for (int i = 0; i < n; i++) {
+        parts_used[recs[i].part]++;
+        java_part += (int)((murmur2(recs[i].key, strlen(recs[i].key)) & 0x7fffffff) % 3) == recs[i].part;
+    }
+    CHECK(java_part == n, "%d of %d messages in the partition Java's client picks", java_part, n);
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        char h[512];
+        bool one;
+        key_history(recs, n, want[k].key, h, sizeof h, &one);
+        CHECK(!strcmp(h, want[k].history) && one, "key %s: %s (one partition %d)", want[k].key, h, one);
+    }
+    CHECK((parts_used[0] > 0) + (parts_used[1] > 0) + (parts_used[2] > 0) >= 2, "keys spread over partitions %d %d %d",
+          parts_used[0], parts_used[1], parts_used[2]);
+
+    /* read back as a changelog */
+    result r;
+    sl_options_set(&sb.opts, "scan.bounded.mode", "latest-offset");
+    sl_options_set(&sb.opts, "scan.startup.mode", "earliest-offset");
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 9, "upsert round trip rows %d %s", r.rows, r.err ? r.err : "");
+    CHECK(strstr(txt(&r), "[3, y, 2]\n[3, null, null]\n"), "round trip: %s", txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    /* EXCEPT_KEY, raw key: the value lacks the key column, the key is the bare string */
+    topic("t_ups_out2", 1);
+    tcol sc[] = {{"k", ty(SL_T_STRING), CN_FROM_VALUE}, {"v", ty(SL_T_INT), CN_FROM_VALUE}};
+    static const char *spk[] = {"k"};
+    make_spec(&sb, "uo", sc, 2, "connector=upsert-kafka", "topic=t_ups_out2", "key.format=raw", "value.format=json",
+              "value.fields-include=EXCEPT_KEY", NULL);
+    sb.spec.pk = spk;
+    sb.spec.npk = 1;
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (s) {
+        sl_batch b2;
+        sl_batch_init(&b2, 2, 4);
+        sl_value *row = sl_batch_add_row(&b2);
+        row[0] = sl_str("key-1", 5), row[1] = sl_int(7);
+        row = sl_batch_add_row(&b2);
+        row[0] = sl_str("key-1", 5), row[1] = sl_int(7);
+        b2.ops[1] = SL_OP_DELETE;
+        CHECK(cn_sink_write(s, &b2, &err) == 0 && cn_sink_flush(s, 5000, &err) == 0, "write %s", err ? err : "");
+        cn_sink_close(s);
+        sl_batch_free(&b2);
+        n = read_raw("t_ups_out2", 1, recs, 32);
+        CHECK(n == 2 && !strcmp(recs[0].key, "key-1") && !strcmp(recs[0].val, "{\"v\":7}") && recs[1].has_key &&
+                  !recs[1].has_val,
+              "except key: %d %s %s", n, n ? recs[0].key : "", n ? recs[0].val : "");
+    }
+    spec_free(&sb);
+
+    make_spec(&sb, "uo", cols, 3, "connector=upsert-kafka", "topic=t_ups_out", "key.format=json", "value.format=json",
+              "sink.partitioner=round-robin", NULL);
+    sb.spec.pk = pk;
+    sb.spec.npk = 1;
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(!s && err && strstr(err, "round-robin"), "round-robin: %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+    sl_batch_free(&b);
+}
+
+/* The kafka sink with debezium-json writes what Flink's debezium-json serializer writes. */
+static void test_debezium_sink(void) {
+    tcol cols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}, {"name", ty(SL_T_STRING), CN_FROM_VALUE},
+                   {"v", ty(SL_T_INT), CN_FROM_VALUE}};
+    spec_buf sb;
+    char *err = NULL;
+    make_spec(&sb, "dout", cols, 3, "connector=kafka", "topic=t_dbz_out", "format=debezium-json", NULL);
+    cn_sink *s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "debezium sink open: %s", err ? err : "");
+    if (!s) return;
+    sl_batch b;
+    sl_batch_init(&b, 3, 8);
+    add_row3(&b, SL_OP_INSERT, 1, "a", 10);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 1, "a", 10);
+    add_row3(&b, SL_OP_UPDATE_AFTER, 1, "b", 11);
+    add_row3(&b, SL_OP_DELETE, 1, "b", 11);
+    CHECK(cn_sink_write(s, &b, &err) == 0 && cn_sink_flush(s, 5000, &err) == 0, "write %s", err ? err : "");
+    cn_sink_close(s);
+    rawrec recs[8];
+    int n = read_raw("t_dbz_out", 1, recs, 8);
+    const char *want[] = {"{\"before\":null,\"after\":{\"id\":1,\"name\":\"a\",\"v\":10},\"op\":\"c\"}",
+                          "{\"before\":{\"id\":1,\"name\":\"a\",\"v\":10},\"after\":null,\"op\":\"d\"}",
+                          "{\"before\":null,\"after\":{\"id\":1,\"name\":\"b\",\"v\":11},\"op\":\"c\"}",
+                          "{\"before\":{\"id\":1,\"name\":\"b\",\"v\":11},\"after\":null,\"op\":\"d\"}"};
+    CHECK(n == 4, "debezium messages %d", n);
+    for (int i = 0; i < n && i < 4; i++)
+        CHECK(!strcmp(recs[i].val, want[i]) && !recs[i].has_key, "message %d: %s", i, recs[i].val);
+
+    /* read back as a changelog */
+    result r;
+    sl_options_set(&sb.opts, "scan.bounded.mode", "latest-offset");
+    read_all(&sb, &r, 100);
+    CHECK(r.rows == 4 && !strcmp(r.ops, "+I -D +I -D") && !strcmp(txt(&r), "[1, a, 10]\n[1, a, 10]\n[1, b, 11]\n[1, b, 11]\n"),
+          "debezium round trip %d %s: %s", r.rows, r.ops, txt(&r));
+    result_free(&r);
+    spec_free(&sb);
+
+    /* key.fields and EXCEPT_KEY apply to the envelope's images */
+    make_spec(&sb, "dout", cols, 3, "connector=kafka", "topic=t_dbz_out2", "value.format=debezium-json",
+              "key.format=json", "key.fields=id", "value.fields-include=EXCEPT_KEY", NULL);
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (s) {
+        sl_batch_clear(&b);
+        add_row3(&b, SL_OP_DELETE, 2, "z", 1);
+        CHECK(cn_sink_write(s, &b, &err) == 0 && cn_sink_flush(s, 5000, &err) == 0, "write %s", err ? err : "");
+        cn_sink_close(s);
+        n = read_raw("t_dbz_out2", 1, recs, 8);
+        CHECK(n == 1 && !strcmp(recs[0].key, "{\"id\":2}") &&
+                  !strcmp(recs[0].val, "{\"before\":{\"name\":\"z\",\"v\":1},\"after\":null,\"op\":\"d\"}"),
+              "keyed debezium: %d %s %s", n, n ? recs[0].key : "", n ? recs[0].val : "");
+    }
+    spec_free(&sb);
+    sl_batch_free(&b);
+}
+
+/* Which sinks take update and delete rows. */
+static void test_accepts_updates(void) {
+    static const struct { const char *a, *b; bool want; } cases[] = {
+        {"connector=kafka", "format=json", false},          {"connector=kafka", "format=raw", false},
+        {"connector=kafka", "value.format=csv", false},     {"connector=kafka", "format=debezium-json", true},
+        {"connector=kafka", "value.format=debezium-json", true}, {"connector=kafka", NULL, false},
+        {"connector=upsert-kafka", "value.format=json", true}, {"connector=print", NULL, true},
+        {"connector=blackhole", NULL, true},                {"connector=datagen", NULL, false},
+        {"connector=nope", NULL, false},                    {"x=y", NULL, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        spec_buf sb;
+        make_spec(&sb, "t", NULL, 0, cases[i].a, cases[i].b, NULL);
+        CHECK(cn_sink_accepts_updates(&sb.opts) == cases[i].want, "%s %s", cases[i].a, cases[i].b ? cases[i].b : "");
+        spec_free(&sb);
+    }
+    CHECK(!cn_sink_accepts_updates(NULL), "no options");
+}
+
 static void test_print(void) {
     tcol cols[] = {{"id", ty(SL_T_INT), 0}, {"name", ty(SL_T_STRING), 0}, {"score", ty(SL_T_DOUBLE), 0},
                    {"ok", ty(SL_T_BOOLEAN), 0}};
@@ -954,9 +1451,11 @@ int main(void) {
     double t = now_s();
     void (*tests[])(void) = {test_json_source, test_lenient, test_strict_json, test_latency, test_metadata, test_bounded_modes, test_timestamps,
                              test_group_offsets, test_sink_round_trip, test_datagen, test_positions,
-                             test_datagen_positions, test_print, test_unreachable};
+                             test_datagen_positions, test_debezium_source, test_upsert_source, test_upsert_sink,
+                             test_debezium_sink, test_accepts_updates, test_print, test_unreachable};
     const char *names[] = {"json_source", "lenient", "strict_json", "latency", "metadata", "bounded_modes", "timestamps", "group_offsets",
-                           "sink_round_trip", "datagen", "positions", "datagen_positions", "print", "unreachable"};
+                           "sink_round_trip", "datagen", "positions", "datagen_positions", "debezium_source", "upsert_source",
+                           "upsert_sink", "debezium_sink", "accepts_updates", "print", "unreachable"};
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
         double t1 = now_s();
         tests[i]();
