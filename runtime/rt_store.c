@@ -47,7 +47,6 @@ typedef struct rt_pending {
 struct rt_store {
     sqlite3 *db;
     char *path;      /* NULL for a temporary database */
-    char *tmp_path;  /* the temporary database's file, removed at close */
     char *job;
     int64_t ckpt;
     bool failed;     /* an earlier error: the open transaction can no longer be trusted */
@@ -199,21 +198,6 @@ out:
     return rc;
 }
 
-/* Creates a temporary database file in $TMPDIR (or /tmp); its malloc'd name or NULL + *err. */
-static char *make_temp_file(char **err) {
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
-    char *name = sl_strdupf("%s/sluice-state-XXXXXX", dir);
-    int fd = mkstemp(name);
-    if (fd < 0) {
-        *err = sl_strdupf("Cannot create a temporary state database in %s: %s", dir, strerror(errno));
-        free(name);
-        return NULL;
-    }
-    close(fd);
-    return name;
-}
-
 rt_store *rt_store_open(const char *path, const char *job, const char *fingerprint, const char *plan_text,
                         bool *resumed, char **err) {
     *err = NULL;
@@ -221,15 +205,10 @@ rt_store *rt_store_open(const char *path, const char *job, const char *fingerpri
     rt_store *s = calloc(1, sizeof *s);
     if (!s) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
     s->job = xstrdup(job ? job : "");
-    const char *file = path;
-    if (path) {
-        s->path = xstrdup(path);
-    } else if (!(s->tmp_path = make_temp_file(err))) {
-        rt_store_close(s);
-        return NULL;
-    } else {
-        file = s->tmp_path;
-    }
+    /* no path: SQLite's private temporary database (""), whose file SQLite unlinks as soon as
+     * it creates it, so nothing is left behind even by a killed process */
+    const char *file = path ? path : "";
+    if (path) s->path = xstrdup(path);
     if (sqlite3_open_v2(file, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         *err = db_error(s, "open");
         rt_store_close(s);
@@ -237,7 +216,7 @@ rt_store *rt_store_open(const char *path, const char *job, const char *fingerpri
     }
     sqlite3_busy_timeout(s->db, 1000);
     if (!path) sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
-    int rc = exec(s, "PRAGMA journal_mode=WAL");
+    int rc = exec(s, path ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE");
     if (rc == SQLITE_OK) rc = exec(s, path ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF");
     if (rc == SQLITE_OK) rc = exec(s, "PRAGMA cache_size=-8192");
     if (rc == SQLITE_OK) rc = exec(s, "PRAGMA journal_size_limit=67108864"); /* WAL kept under 64 MiB */
@@ -285,19 +264,10 @@ void rt_store_close(rt_store *s) {
         sqlite3_finalize(s->pos_get);
         sqlite3_close(s->db);
     }
-    if (s->tmp_path) {
-        static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-        for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-            char *f = sl_strdupf("%s%s", s->tmp_path, suffix[i]);
-            unlink(f);
-            free(f);
-        }
-    }
     for (int i = 0; i < s->npending; i++) rt_store_free_positions(s->pending[i].p, s->pending[i].n);
     free(s->pending);
     free(s->ns);
     free(s->path);
-    free(s->tmp_path);
     free(s->job);
     free(s);
 }
