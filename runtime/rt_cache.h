@@ -33,11 +33,11 @@ typedef struct rt_centry {
     void *obj;
     uint64_t hash;
     uint32_t klen;
-    uint8_t dirty;
+    uint8_t dirty;                         /* changed since last written back (on the dirty list) */
     uint8_t stored;                        /* private: the store holds a value for the key */
+    uint8_t ref;                           /* private: used since the eviction clock last passed */
+    uint8_t evict;                         /* private: chosen by the running trim */
     size_t bytes;                          /* private: accounted size of obj */
-    struct rt_centry *chain;               /* private: hash bucket chain */
-    struct rt_centry *lru_prev, *lru_next; /* private: most recently used first */
     char key[];                            /* klen bytes */
 } rt_centry;
 
@@ -64,13 +64,15 @@ void rt_cache_dirty(rt_cache *c, rt_centry *e, size_t obj_bytes);
 /* Deletes the key's state: frees e->obj, sets it NULL, marks the entry dirty. */
 void rt_cache_delete(rt_cache *c, rt_centry *e);
 
-/* Keeps memory within the budget: when over it, writes back (sorted by hash) and drops least
- * recently used entries until usage is below 3/4 of the budget. Writes go into the store's open
+/* Keeps memory within the budget: when over it, writes back (sorted by hash) and drops entries
+ * not used lately (the CLOCK approximation of least recently used: a hit only sets a bit, so
+ * the per-record path touches no other entry) until usage is below 3/4 of the budget. Writes go into the store's open
  * transaction, so they become durable only with the next checkpoint. Call between batches:
  * entries returned earlier may be freed. 0 or -1 + *err. */
 int rt_cache_trim(rt_cache *c, char **err);
 /* Writes every dirty entry back into the store's open transaction, sorted by hash, and marks
- * them clean (entries stay cached). Call at a checkpoint before rt_store_commit. 0 or -1. */
+ * them clean (entries stay cached). Its cost follows the number of dirty entries, not of all
+ * entries. Call at a checkpoint before rt_store_commit. 0 or -1. */
 int rt_cache_flush(rt_cache *c, char **err);
 
 /* Calls fn for every entry in memory with a non-NULL object (any order). */
