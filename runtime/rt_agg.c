@@ -306,21 +306,35 @@ sl_value rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, 
 
 /* ---- state bytes ---- */
 
+/* Flags of an accumulator's encoding: which parts follow its count. */
+enum { ENC_SUM_INT = 1, ENC_SUM_DOUBLE = 2, ENC_VALUE = 4, ENC_EXT = 8 };
+
+/* Compact bytes: a flags byte, the count, then only the parts in use (integers as varints), so
+ * a million groups cost as little SQLite space and I/O per checkpoint as they can. */
 void rt_acc_encode(const pl_agg_call *c, const rt_acc *a, sl_buf *out) {
-    rt_put_i64(out, a->n);
-    if (keeps_value(c) && c->arg_type.id == SL_T_STRING) {
-        sl_buf_putc(out, a->w[0] ? 1 : 0);
-        if (a->w[0]) rt_put_bytes(out, (const char *)(uintptr_t)a->w[0], (uint32_t)a->w[1]);
-    } else {
-        rt_put_i64(out, (int64_t)a->w[0]);
-        rt_put_i64(out, (int64_t)a->w[1]);
+    int at = c->arg_type.id;
+    bool dbl = at == SL_T_FLOAT || at == SL_T_DOUBLE;
+    int flags = 0;
+    if (keeps_value(c)) flags |= a->n > 0 && (at != SL_T_STRING || a->w[0]) ? ENC_VALUE : 0;
+    else if (a->w[0] || a->w[1]) flags |= dbl ? ENC_SUM_DOUBLE : ENC_SUM_INT;
+    if (a->ext) flags |= ENC_EXT;
+    sl_buf_putc(out, (char)flags);
+    rt_put_varint(out, a->n);
+    if (flags & ENC_SUM_INT) {
+        rt_put_varint(out, (int64_t)a->w[0]);
+        rt_put_varint(out, (int64_t)a->w[1]);
     }
-    sl_buf_putc(out, a->ext ? 1 : 0);
+    if (flags & ENC_SUM_DOUBLE) rt_put_i64(out, (int64_t)a->w[0]);
+    if (flags & ENC_VALUE) {
+        if (at == SL_T_STRING) rt_put_bytes(out, (const char *)(uintptr_t)a->w[0], (uint32_t)a->w[1]);
+        else if (dbl) rt_put_i64(out, (int64_t)a->w[0]);
+        else rt_put_varint(out, (int64_t)a->w[0]);
+    }
     if (!a->ext) return;
-    rt_put_u32(out, (uint32_t)a->ext->nitems);
+    rt_put_varint(out, a->ext->nitems);
     for (int i = 0; i < a->ext->nitems; i++) {
         rt_put_value(out, c->arg_type, a->ext->items[i].v);
-        rt_put_i64(out, a->ext->items[i].n);
+        rt_put_varint(out, a->ext->items[i].n);
     }
     rt_put_bytes(out, a->ext->text.data, (uint32_t)a->ext->text.len);
 }
@@ -336,28 +350,37 @@ static int get_byte(rt_reader *r) {
 
 bool rt_acc_decode(const pl_agg_call *c, rt_acc *a, rt_reader *r) {
     rt_acc_init(a);
-    a->n = rt_get_i64(r);
-    if (keeps_value(c) && c->arg_type.id == SL_T_STRING) {
-        if (get_byte(r) == 1) {
+    int at = c->arg_type.id;
+    int flags = get_byte(r);
+    if (flags < 0 || flags > 15) return false;
+    a->n = rt_get_varint(r);
+    if (flags & ENC_SUM_INT) {
+        a->w[0] = (uint64_t)rt_get_varint(r);
+        a->w[1] = (uint64_t)rt_get_varint(r);
+    }
+    if (flags & ENC_SUM_DOUBLE) a->w[0] = (uint64_t)rt_get_i64(r);
+    if (flags & ENC_VALUE) {
+        if (at == SL_T_STRING) {
             uint32_t len;
             const char *p = rt_get_bytes(r, &len);
-            set_v(c, a, sl_str(p, len));
+            if (!r->bad) set_v(c, a, sl_str(p, len));
+        } else if (at == SL_T_FLOAT || at == SL_T_DOUBLE) {
+            a->w[0] = (uint64_t)rt_get_i64(r);
+        } else {
+            a->w[0] = (uint64_t)rt_get_varint(r);
         }
-    } else {
-        a->w[0] = (uint64_t)rt_get_i64(r);
-        a->w[1] = (uint64_t)rt_get_i64(r);
     }
-    if (get_byte(r) == 1) {
+    if (flags & ENC_EXT) {
         rt_acc_ext *x = ext_of(a);
-        uint32_t n = rt_get_u32(r);
-        if (r->bad || n > (uint32_t)(r->end - r->p)) { /* each item takes at least one byte */
+        int64_t n = rt_get_varint(r);
+        if (r->bad || n < 0 || n > r->end - r->p) { /* each item takes at least one byte */
             rt_acc_free(c, a);
             return false;
         }
         items_reserve(x, (int)n);
-        for (uint32_t i = 0; i < n && !r->bad; i++) {
+        for (int64_t i = 0; i < n && !r->bad; i++) {
             x->items[i].v = own(c->arg_type, rt_get_value(r, c->arg_type));
-            x->items[i].n = rt_get_i64(r);
+            x->items[i].n = rt_get_varint(r);
             x->nitems++;
         }
         uint32_t tl;

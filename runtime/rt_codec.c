@@ -8,6 +8,18 @@ void rt_put_i64(sl_buf *out, int64_t x) {
     sl_buf_append(out, b, 8);
 }
 
+void rt_put_varint(sl_buf *out, int64_t x) {
+    uint64_t u = ((uint64_t)x << 1) ^ (uint64_t)(x >> 63);
+    char b[10];
+    int n = 0;
+    while (u >= 0x80) {
+        b[n++] = (char)(u | 0x80);
+        u >>= 7;
+    }
+    b[n++] = (char)u;
+    sl_buf_append(out, b, (size_t)n);
+}
+
 void rt_put_u32(sl_buf *out, uint32_t x) {
     char b[4];
     for (int i = 0; i < 4; i++) b[i] = (char)(x >> (8 * i));
@@ -49,6 +61,21 @@ int64_t rt_get_i64(rt_reader *r) {
     uint64_t u = 0;
     for (int i = 7; i >= 0; i--) u = (u << 8) | b[i];
     return (int64_t)u;
+}
+
+int64_t rt_get_varint(rt_reader *r) {
+    uint64_t u = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+        if (r->bad || r->p >= r->end) {
+            r->bad = true;
+            return 0;
+        }
+        unsigned char c = (unsigned char)*r->p++;
+        u |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+    }
+    r->bad = true;
+    return 0;
 }
 
 uint32_t rt_get_u32(rt_reader *r) {

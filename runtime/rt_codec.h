@@ -15,6 +15,8 @@
 #include "../common/sl_value.h"
 
 void rt_put_i64(sl_buf *out, int64_t x);
+/* A signed integer in 1 to 10 bytes (zigzag, then 7 bits a byte): small numbers stay small. */
+void rt_put_varint(sl_buf *out, int64_t x);
 void rt_put_u32(sl_buf *out, uint32_t x);
 void rt_put_bytes(sl_buf *out, const void *p, uint32_t n);   /* length, then the bytes */
 void rt_put_value(sl_buf *out, sl_type t, sl_value v);
@@ -30,6 +32,7 @@ static inline rt_reader rt_reader_of(const char *p, size_t n) {
     return r;
 }
 int64_t rt_get_i64(rt_reader *r);
+int64_t rt_get_varint(rt_reader *r);
 uint32_t rt_get_u32(rt_reader *r);
 /* A length-prefixed byte string; *n its length; points into the reader's bytes. */
 const char *rt_get_bytes(rt_reader *r, uint32_t *n);

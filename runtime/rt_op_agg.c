@@ -76,8 +76,8 @@ static size_t group_bytes(const agg_state *s, const agg_group *g) {
 static void group_encode(void *ud, const void *obj, sl_buf *out) {
     const agg_state *s = ud;
     const agg_group *g = obj;
-    rt_put_i64(out, g->count);
-    rt_put_i64(out, g->seq);
+    rt_put_varint(out, g->count);
+    rt_put_varint(out, g->seq);
     for (int i = 0; i < s->naggs; i++) rt_acc_encode(&s->n->aggs[i], &g->acc[i], out);
 }
 
@@ -86,8 +86,8 @@ static void *group_decode(void *ud, const char *data, size_t len) {
     agg_group *g = calloc(1, sizeof *g + sizeof(rt_acc) * (size_t)s->naggs);
     if (!g) abort();
     rt_reader r = rt_reader_of(data, len);
-    g->count = rt_get_i64(&r);
-    g->seq = rt_get_i64(&r);
+    g->count = rt_get_varint(&r);
+    g->seq = rt_get_varint(&r);
     g->mark = 0;
     int i = 0;
     for (; i < s->naggs; i++)
@@ -103,11 +103,11 @@ static void *group_decode(void *ud, const char *data, size_t len) {
 static const rt_cache_ops group_ops = {group_encode, group_decode, group_free};
 
 /* Distinct counts: an int64 per (group, aggregate, value). */
-static void count_encode(void *ud, const void *obj, sl_buf *out) { (void)ud; rt_put_i64(out, *(const int64_t *)obj); }
+static void count_encode(void *ud, const void *obj, sl_buf *out) { (void)ud; rt_put_varint(out, *(const int64_t *)obj); }
 static void *count_decode(void *ud, const char *data, size_t len) {
     (void)ud;
     rt_reader r = rt_reader_of(data, len);
-    int64_t v = rt_get_i64(&r);
+    int64_t v = rt_get_varint(&r);
     if (!rt_reader_done(&r)) return NULL;
     int64_t *p = malloc(sizeof *p);
     if (!p) abort();
