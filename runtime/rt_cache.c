@@ -226,6 +226,20 @@ rt_centry *rt_cache_get_hashed(rt_cache *c, uint64_t hash, const void *key, size
     return e;
 }
 
+void rt_cache_prefetch(const rt_cache *c, uint64_t hash, int step) {
+    size_t i = hash & c->mask;
+    if (step == 0) {
+        __builtin_prefetch(&c->slots[i]);
+        return;
+    }
+    for (int probes = 0; probes < 4 && c->slots[i].e; probes++, i = (i + 1) & c->mask)
+        if (c->slots[i].hash == hash) {
+            if (step == 1) __builtin_prefetch(c->slots[i].e);
+            else if (c->slots[i].e->obj) __builtin_prefetch(c->slots[i].e->obj);
+            return;
+        }
+}
+
 void rt_cache_dirty(rt_cache *c, rt_centry *e, size_t obj_bytes) {
     c->bytes = c->bytes - e->bytes + obj_bytes;
     e->bytes = obj_bytes;

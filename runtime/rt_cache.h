@@ -59,6 +59,13 @@ rt_centry *rt_cache_get(rt_cache *c, const void *key, size_t klen, char **err);
 /* The same with the hash already computed by the caller. */
 rt_centry *rt_cache_get_hashed(rt_cache *c, uint64_t hash, const void *key, size_t klen, char **err);
 
+/* Asks the CPU to bring what a later rt_cache_get_hashed(hash) reads into its cache, in three
+ * steps a few rows apart (0: the table slot; 1: the entry, found through the slot fetched by
+ * step 0; 2: the entry's object). Batch loops call it ahead of the rows they process, so that
+ * a large table's cache misses overlap instead of stalling one by one. Never blocks, changes
+ * nothing. */
+void rt_cache_prefetch(const rt_cache *c, uint64_t hash, int step);
+
 /* Marks e changed: its object (e->obj, possibly new) now takes obj_bytes of memory. */
 void rt_cache_dirty(rt_cache *c, rt_centry *e, size_t obj_bytes);
 /* Deletes the key's state: frees e->obj, sets it NULL, marks the entry dirty. */
