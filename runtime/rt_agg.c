@@ -170,7 +170,31 @@ static void add_sum(const pl_agg_call *c, rt_acc *a, sl_value v, int sign) {
     }
 }
 
-void rt_acc_add(const pl_agg_call *c, bool retractable, rt_acc *a, sl_value v, int64_t seq) {
+void rt_acc_add(const pl_agg_call *c, bool retractable, rt_acc *a, const sl_value *vp, int64_t seq) {
+    switch (c->fn) {
+    case PL_AGG_COUNT_STAR:
+    case PL_AGG_COUNT:
+        a->n++;
+        return;
+    case PL_AGG_SUM: /* the common sums, without copying the value */
+        if (c->arg_type.id == SL_T_DOUBLE) {
+            set_d(a, get_d(a) + vp->d);
+            a->n++;
+            return;
+        }
+        break;
+    case PL_AGG_MAX:
+    case PL_AGG_MIN:
+        if (!retractable && c->arg_type.id == SL_T_DOUBLE) {
+            double cur = get_d(a);
+            if (a->n == 0 || (c->fn == PL_AGG_MAX ? vp->d > cur : vp->d < cur)) set_d(a, vp->d);
+            a->n++;
+            return;
+        }
+        break;
+    default: break;
+    }
+    sl_value v = *vp;
     switch (c->fn) {
     case PL_AGG_SUM:
     case PL_AGG_AVG: add_sum(c, a, v, 1); break;
@@ -200,7 +224,8 @@ void rt_acc_add(const pl_agg_call *c, bool retractable, rt_acc *a, sl_value v, i
     a->n++;
 }
 
-void rt_acc_remove(const pl_agg_call *c, rt_acc *a, sl_value v) {
+void rt_acc_remove(const pl_agg_call *c, rt_acc *a, const sl_value *vp) {
+    sl_value v = *vp;
     switch (c->fn) {
     case PL_AGG_SUM:
     case PL_AGG_AVG: add_sum(c, a, v, -1); break;
@@ -269,7 +294,8 @@ static sl_value list_end(const pl_agg_call *c, const rt_acc *a, bool first, sl_a
     return in_arena(c->arg_type, a->ext->items[first ? 0 : a->ext->nitems - 1].v, arena);
 }
 
-sl_value rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, sl_arena *arena) {
+/* The result as a value (see rt_acc_result). */
+static sl_value result_value(const pl_agg_call *c, bool retractable, const rt_acc *a, sl_arena *arena) {
     int at = c->arg_type.id;
     switch (c->fn) {
     case PL_AGG_COUNT_STAR:
@@ -302,6 +328,41 @@ sl_value rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, 
         return in_arena(c->type, sl_str(a->ext->text.data ? a->ext->text.data : "", (uint32_t)a->ext->text.len), arena);
     }
     return sl_null();
+}
+
+void rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, sl_arena *arena, sl_value *out) {
+    /* the common cases field by field, so that nothing goes through a returned struct */
+    switch (c->fn) {
+    case PL_AGG_COUNT_STAR:
+    case PL_AGG_COUNT:
+        out->null = false;
+        out->i = a->n;
+        return;
+    case PL_AGG_SUM:
+        if (a->n <= 0) break;
+        if (c->arg_type.id == SL_T_DOUBLE) {
+            out->null = false;
+            out->d = get_d(a);
+            return;
+        }
+        if (c->arg_type.id == SL_T_BIGINT) {
+            out->null = false;
+            out->i = (int64_t)a->w[0];
+            return;
+        }
+        break;
+    case PL_AGG_MIN:
+    case PL_AGG_MAX:
+        if (retractable || a->n <= 0 || c->arg_type.id == SL_T_STRING) break;
+        out->null = false;
+        out->i = (int64_t)a->w[0];
+        return;
+    default: break;
+    }
+    sl_value v = result_value(c, retractable, a, arena);
+    out->null = v.null;
+    out->s.ptr = v.s.ptr;
+    out->s.len = v.s.len;
 }
 
 /* ---- state bytes ---- */

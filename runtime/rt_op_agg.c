@@ -183,7 +183,7 @@ static bool result_row(agg_state *s, const agg_group *g, const sl_value *keys, s
     if (row != keys)
         for (int k = 0; k < n->nkeys; k++) row[k] = keys[k];
     for (int i = 0; i < s->naggs; i++)
-        row[n->nkeys + i] = rt_acc_result(&n->aggs[i], s->retract, &g->acc[i], arena);
+        rt_acc_result(&n->aggs[i], s->retract, &g->acc[i], arena, &row[n->nkeys + i]);
     if (!n->having) return true;
     rt_eval_ctx ctx = {arena, NULL, 0};
     bool ok = rt_eval_pred(n->having, row, &ctx);
@@ -291,11 +291,12 @@ static int accumulate(agg_state *s, agg_group *g, const sl_value *row, bool add,
     for (int i = 0; i < s->naggs; i++) {
         const pl_agg_call *c = &n->aggs[i];
         if (c->filter >= 0 && (row[c->filter].null || !row[c->filter].i)) continue;
-        sl_value v = c->arg >= 0 ? row[c->arg] : sl_int(1);
-        if (v.null) continue;
+        static const sl_value one = {false, {1}};
+        const sl_value *v = c->arg >= 0 ? &row[c->arg] : &one;
+        if (v->null) continue;
         if (c->distinct) {
             bool apply;
-            if (distinct_step(s, i, v, add, &apply, err) < 0) return -1;
+            if (distinct_step(s, i, *v, add, &apply, err) < 0) return -1;
             if (!apply) continue;
         }
         if (add) rt_acc_add(c, s->retract, &g->acc[i], v, g->seq);
