@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs every test suite against a build directory (default: build) and prints the closing line
 # "N passed, N failed" over all of them: the meson unit tests, the SQL scenarios, the
-# interoperability tests with third-party Kafka clients, and the SQLite differential check.
+# interoperability tests with third-party Kafka clients, the SQLite differential checks (filter and
+# projection, GROUP BY), and the kill/restart test of checkpointed jobs.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -39,7 +40,9 @@ tail -1 "$log/unit.sum"
 for suite in "scenario runner self-test:tests/scenario/run_scenarios.py --self-test" \
              "scenarios:tests/scenario/run_scenarios.py --sluice $BUILD/shell/sluice" \
              "interop:tests/interop/run_interop.py --sluice $BUILD/shell/sluice" \
-             "differential:tests/differential/run_differential.py --sluice $BUILD/shell/sluice"; do
+             "differential:tests/differential/run_differential.py --sluice $BUILD/shell/sluice" \
+             "group differential:tests/differential/run_group_differential.py --sluice $BUILD/shell/sluice" \
+             "kill/restart:tests/state/run_restart.py --sluice $BUILD/shell/sluice"; do
     name=${suite%%:*}
     cmd=${suite#*:}
     echo "== $name"
