@@ -42,7 +42,8 @@ for suite in "scenario runner self-test:tests/scenario/run_scenarios.py --self-t
              "interop:tests/interop/run_interop.py --sluice $BUILD/shell/sluice" \
              "differential:tests/differential/run_differential.py --sluice $BUILD/shell/sluice" \
              "group differential:tests/differential/run_group_differential.py --sluice $BUILD/shell/sluice" \
-             "kill/restart:tests/state/run_restart.py --sluice $BUILD/shell/sluice"; do
+             "kill/restart:tests/state/run_restart.py --sluice $BUILD/shell/sluice" \
+             "memory bound:tests/state/run_memory_bound.py --sluice $BUILD/shell/sluice"; do
     name=${suite%%:*}
     cmd=${suite#*:}
     echo "== $name"
