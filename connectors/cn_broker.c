@@ -4,7 +4,10 @@
  * The mock cluster lives on a dedicated rd_kafka_t that does nothing else; it must be destroyed
  * before that handle (or the process aborts). Its quirks (shared/notes/embedded-broker.md):
  * random ports, 5 MiB retention per partition, no admin API (topics are created through the
- * mock API here, in the process that owns it), a metadata request auto-creates 4 partitions. */
+ * mock API here, in the process that owns it), a metadata request auto-creates 4 partitions.
+ * `sluice broker` also takes fault commands on its standard input (cn_broker_cmd.c). */
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +184,75 @@ static int write_atomic(const char *path, const char *text) {
     return rc;
 }
 
+/* Runs every complete line of in[0..*len) as a fault command (cn_broker_cmd.c) and answers
+ * it on stdout; blank lines are ignored. Keeps an incomplete last line (all of it at_eof). */
+static void run_lines(rd_kafka_mock_cluster_t *mc, char *in, size_t *len, bool at_eof) {
+    size_t start = 0;
+    for (;;) {
+        char *nl = memchr(in + start, '\n', *len - start);
+        if (!nl && !(at_eof && start < *len)) break;
+        size_t end = nl ? (size_t)(nl - in) : *len;
+        in[end] = 0;
+        const char *line = in + start;
+        start = nl ? end + 1 : *len;
+        if (strspn(line, " \t\r") == strlen(line)) continue;
+        char reply[512];
+        cn_broker_command(mc, line, reply, sizeof reply);
+        printf("%s\n", reply);
+        fflush(stdout);
+    }
+    memmove(in, in + start, *len - start);
+    *len -= start;
+}
+
+/* Serves until *stop, reading fault commands from stdin without blocking the wait for stop;
+ * stdin at its end (or closed, or /dev/null) leaves the broker running. */
+static void serve_commands(rd_kafka_mock_cluster_t *mc, volatile int *stop) {
+    enum { LINE_MAX_BYTES = 4096 };
+    char in[LINE_MAX_BYTES + 1];
+    size_t len = 0;
+    bool open_in = true, overlong = false;
+    while (!*stop) {
+        if (!open_in) {
+            struct timespec ts = {0, 100 * 1000000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        struct pollfd pfd = {0, POLLIN, 0};
+        int r = poll(&pfd, 1, 100);
+        if (r <= 0) continue; /* timeout, or a signal: look at *stop */
+        if (pfd.revents & POLLNVAL) {
+            open_in = false;
+            continue;
+        }
+        ssize_t got = read(0, in + len, LINE_MAX_BYTES - len);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (got <= 0) { /* end of input: the last line, then only the wait for stop */
+            if (!overlong) run_lines(mc, in, &len, true);
+            open_in = false;
+            continue;
+        }
+        len += (size_t)got;
+        if (overlong) { /* drop the rest of an overlong line */
+            char *nl = memchr(in, '\n', len);
+            if (!nl) {
+                len = 0;
+                continue;
+            }
+            len -= (size_t)(nl + 1 - in);
+            memmove(in, nl + 1, len);
+            overlong = false;
+        }
+        run_lines(mc, in, &len, false);
+        if (len == LINE_MAX_BYTES) {
+            printf("error: command too long\n");
+            fflush(stdout);
+            len = 0;
+            overlong = true;
+        }
+    }
+}
+
 /* `sluice broker`: serves a standalone mock cluster until *stop. */
 int cn_broker_run_standalone(int nbrokers, const char *const *topics, int ntopics,
                              const char *addr_file, volatile int *stop) {
@@ -225,10 +297,7 @@ int cn_broker_run_standalone(int nbrokers, const char *const *topics, int ntopic
     if (rc == 0) {
         printf("%s\n", boot);
         fflush(stdout);
-        while (!*stop) {
-            struct timespec ts = {0, 100 * 1000000};
-            nanosleep(&ts, NULL);
-        }
+        serve_commands(mc, stop);
     }
     rd_kafka_mock_cluster_destroy(mc);
     rd_kafka_destroy(rk);

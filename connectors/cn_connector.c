@@ -34,6 +34,11 @@ int cn_source_positions(cn_source *s, const cn_position **out) {
     return s->vt->positions ? s->vt->positions(s, out) : 0;
 }
 
+int cn_source_rejects(cn_source *s, const cn_reject **out) {
+    *out = NULL;
+    return s->vt->rejects ? s->vt->rejects(s, out) : 0;
+}
+
 int64_t cn_source_skipped(const cn_source *s) { return s->skipped; }
 
 void cn_source_close(cn_source *s) {
@@ -77,6 +82,45 @@ int cn_sink_flush(cn_sink *s, int timeout_ms, char **err) {
 
 void cn_sink_close(cn_sink *s) {
     if (s) s->vt->close(s);
+}
+
+/* ---- the outbox calls: sinks that write to Kafka carry their producer ---- */
+
+bool cn_sink_has_outbox(const cn_sink *s) { return s && s->prod; }
+
+int cn_sink_encode(cn_sink *s, const sl_batch *b, int (*fn)(void *ud, const cn_record *r, char **err), void *ud,
+                   char **err) {
+    if (!s->vt->encode) {
+        *err = sl_strdupf("This sink does not encode rows into Kafka records");
+        return CN_ERROR;
+    }
+    return s->vt->encode(s, b, fn, ud, err);
+}
+
+int cn_sink_produce(cn_sink *s, const cn_record *r, const cn_tag *tag, char **err) {
+    if (!s->prod) {
+        *err = sl_strdupf("This sink does not produce Kafka records");
+        return CN_ERROR;
+    }
+    return cn_producer_produce(s->prod, r, tag, err);
+}
+
+int cn_sink_acked(cn_sink *s, const int64_t **next_offsets) {
+    *next_offsets = NULL;
+    if (!s->prod) return 0;
+    rd_kafka_poll(s->prod->rk, 0); /* serve the delivery reports that arrived */
+    *next_offsets = s->prod->acked;
+    return s->prod->nparts;
+}
+
+int cn_sink_scan(cn_sink *s, int32_t p, int64_t from, const cn_tag *tag, int64_t **seqs, int *n, char **err) {
+    *seqs = NULL;
+    *n = 0;
+    if (!s->prod) {
+        *err = sl_strdupf("This sink does not write to Kafka: nothing to read back");
+        return CN_ERROR;
+    }
+    return cn_producer_scan(s->prod, p, from, tag, seqs, n, err);
 }
 
 /* A table option, else the session's value of the same key. */

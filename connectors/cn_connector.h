@@ -78,6 +78,24 @@ int cn_source_commit(cn_source *s, char **err);
  * topic, also those not read yet: their start offset). Returns the count; *out stays valid
  * until the next call on s. A checkpoint stores them and hands them back in spec->resume. */
 int cn_source_positions(cn_source *s, const cn_position **out);
+/* A record a source could not decode, kept for its dead-letter topic ('scan.dlq.topic'): its
+ * raw key and value and why. */
+typedef struct cn_reject {
+    const char *topic;
+    int32_t partition;
+    int64_t offset;
+    const char *key;      /* NULL: none */
+    size_t klen;
+    const char *value;    /* NULL: a tombstone */
+    size_t vlen;
+    const char *error;    /* the decoder's message */
+} cn_reject;
+/* The records rejected by the last cn_source_poll when the table has 'scan.dlq.topic' (then a
+ * malformed record is neither fatal nor silently skipped: it goes there, with headers
+ * sluice-error, sluice-topic, sluice-partition, sluice-offset). Valid until the next poll. A
+ * poll that rejected records returns a row count (maybe 0), never CN_EOF or CN_ERROR: those
+ * come with the next call. */
+int cn_source_rejects(cn_source *s, const cn_reject **out);
 /* Records skipped as malformed (json.ignore-parse-errors) so far. */
 int64_t cn_source_skipped(const cn_source *s);
 void cn_source_close(cn_source *s);
@@ -96,9 +114,70 @@ bool cn_sink_accepts_updates(const sl_options *opts);
  * debezium-json: +I/+U as {"before":null,"after":{...},"op":"c"}, -U/-D as
  * {"before":{...},"after":null,"op":"d"}, as Flink writes it. */
 int cn_sink_write(cn_sink *s, const sl_batch *b, char **err);
-/* Waits until everything written is acknowledged (or timeout). 0 or CN_ERROR. */
+/* Waits until everything written is acknowledged (or timeout). 0 or CN_ERROR. A delivery
+ * failure is reported by one flush (the next reports only later failures, so that recovery can
+ * send again on the same sink); a fatal producer error by every flush. */
 int cn_sink_flush(cn_sink *s, int timeout_ms, char **err);
 void cn_sink_close(cn_sink *s);
+
+/* ---- exactly-once delivery through an outbox (docs/exactly-once.md) ----
+ * A sink with 'sink.delivery-guarantee' = 'exactly-once' does not produce rows as they come:
+ * the runtime has them encoded into Kafka records (cn_sink_encode), keeps those in the job's
+ * SQLite outbox, and produces them after the checkpoint that holds them is committed
+ * (cn_sink_produce), tagged with headers that identify the job, the sink and a sequence
+ * number; after a crash it reads the output partitions (cn_sink_scan) to send only what is
+ * missing. The same calls serve a source's dead-letter topic. */
+
+/* A Kafka record header. */
+typedef struct cn_header {
+    const char *name;
+    const char *value;
+    size_t vlen;
+} cn_header;
+
+/* A record as it will be produced. */
+typedef struct cn_record {
+    int32_t partition;         /* chosen at encoding: the key's murmur2 hash (as Java's default
+                                  partitioner), 'fixed' 0, or in turn for unkeyed records; -1
+                                  (records not from cn_sink_encode, e.g. dead letters): chosen
+                                  by cn_sink_produce the same way (key hash, else in turn) */
+    const char *key;           /* NULL: no key */
+    size_t klen;
+    const char *value;         /* NULL: a tombstone */
+    size_t vlen;
+    const cn_header *headers;  /* extra headers (a dead-letter record's error), or NULL */
+    int nheaders;
+} cn_record;
+
+/* Who produced a record: sent as the headers sluice-job, sluice-sink, sluice-seq (decimal). */
+typedef struct cn_tag {
+    const char *job;
+    int sink;
+    int64_t seq;
+} cn_tag;
+
+/* True for sinks that can deliver through an outbox: kafka and upsert-kafka. (print and
+ * blackhole write at once whatever the guarantee.) */
+bool cn_sink_has_outbox(const cn_sink *s);
+/* Encodes every row of b into the records cn_sink_write would produce (same formats, keys and
+ * upsert rules; partitions chosen here), calling fn for each; the record's bytes are valid
+ * only during the call. 0, or -1 with *err (fn's failure is passed on). */
+int cn_sink_encode(cn_sink *s, const sl_batch *b, int (*fn)(void *ud, const cn_record *r, char **err), void *ud,
+                   char **err);
+/* Produces one record (its own partition, key, value and headers, plus the tag's three
+ * headers); asynchronous: cn_sink_flush waits for the acknowledgements. 0 or -1 with *err
+ * (a fatal error: authorization, unknown topic). */
+int cn_sink_produce(cn_sink *s, const cn_record *r, const cn_tag *tag, char **err);
+/* The number of partitions of the sink's topic, and for each the offset after the last
+ * record acknowledged since the sink was opened (-1: none yet). Valid until the next call. */
+int cn_sink_acked(cn_sink *s, const int64_t **next_offsets);
+/* Recovery: the sequence numbers of the records in partition p, from offset `from` to the
+ * partition's end, whose sluice-job and sluice-sink headers are tag->job and tag->sink
+ * (tag->seq unused), in offset order; *seqs malloc'd (count *n). 0 or -1 with *err. */
+int cn_sink_scan(cn_sink *s, int32_t p, int64_t from, const cn_tag *tag, int64_t **seqs, int *n, char **err);
+/* A sink producing raw records to `topic` (a source's dead-letter topic), with the table's
+ * connection options ('properties.*', bootstrap). */
+cn_sink *cn_dlq_open(const cn_spec *source_spec, const char *topic, char **err);
 
 /* ---- Kafka cluster access ---- */
 

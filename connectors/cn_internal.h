@@ -13,6 +13,7 @@ typedef struct cn_source_vt {
     int (*poll)(cn_source *s, sl_batch *out, int timeout_ms, char **err);
     int (*commit)(cn_source *s, char **err);          /* NULL: nothing to commit */
     int (*positions)(cn_source *s, const cn_position **out);  /* NULL: no positions */
+    int (*rejects)(cn_source *s, const cn_reject **out);      /* NULL: never rejects */
     void (*close)(cn_source *s);
 } cn_source_vt;
 
@@ -25,10 +26,16 @@ typedef struct cn_sink_vt {
     int (*write)(cn_sink *s, const sl_batch *b, char **err);
     int (*flush)(cn_sink *s, int timeout_ms, char **err);
     void (*close)(cn_sink *s);
+    /* NULL: the sink has no records to encode (print, blackhole, a dead-letter sink) */
+    int (*encode)(cn_sink *s, const sl_batch *b, int (*fn)(void *ud, const cn_record *r, char **err), void *ud,
+                  char **err);
 } cn_sink_vt;
+
+struct cn_producer;
 
 struct cn_sink {
     const cn_sink_vt *vt;
+    struct cn_producer *prod;  /* sinks writing to Kafka (outbox-capable); NULL for print/blackhole */
 };
 
 cn_source *cn_kafka_source_open(const cn_spec *spec, char **err);
@@ -76,30 +83,50 @@ int cn_topic_partitions(rd_kafka_t *rk, cn_kstate *st, const char *bootstrap, co
                         int timeout_ms, char **err);
 /* True when `bootstrap` is the in-process embedded broker (cn_broker.c). */
 bool cn_broker_is_embedded(const char *bootstrap);
+struct rd_kafka_mock_cluster_s;
+/* Runs one `sluice broker` fault command (cn_broker_cmd.c) on a mock cluster: `down ID`,
+ * `up ID`, `rtt ID MS`, `errors API COUNT ERROR`, `topic-error TOPIC ERROR`, `create TOPIC N`.
+ * Writes "ok" or "error: <reason>" into reply; 0 or -1. */
+int cn_broker_command(struct rd_kafka_mock_cluster_s *mc, const char *line, char *reply, size_t replyn);
 
 /* ---- producing (cn_kafka_producer.c) ---- */
 
 typedef struct cn_producer {
     cn_kstate st;            /* the client's opaque */
     char *topic;
+    char *table;             /* for messages */
+    char *bootstrap;
+    sl_options props;        /* the table's 'properties.*' (for the scan consumer) */
     rd_kafka_t *rk;
     rd_kafka_topic_t *rkt;
     int nparts;
+    int64_t *acked;          /* nparts: offset after the highest acknowledged offset, -1: none */
+    uint32_t rr;             /* next partition for unkeyed records ('in turn') */
     volatile int failed;     /* first delivery error seen (set from the delivery callback) */
     char fail_msg[256];
+    cn_kstate scan_st;       /* the scan consumer (cn_kafka_scan.c), created on first use */
+    rd_kafka_t *scan_rk;
 } cn_producer;
 
 /* Connects an idempotent producer to `topic` (created if needed) with the table's
  * 'properties.*'. -1 + *err; cn_producer_close cleans up either way. */
 int cn_producer_open(cn_producer *p, const cn_spec *spec, const char *topic, char **err);
-/* Queues one message (copied): value NULL is a tombstone, key NULL no key; partition
- * RD_KAFKA_PARTITION_UA lets the key's murmur2 hash choose. Waits while the local queue is full.
- * 0 or CN_ERROR + *err. */
-int cn_producer_send(cn_producer *p, int32_t partition, const void *value, size_t vlen, const void *key, size_t klen,
+/* The partition of a record: a key's murmur2 hash as Java's default partitioner (and
+ * librdkafka's 'murmur2_random') computes it; unkeyed records (key NULL) in turn. */
+int32_t cn_producer_partition(cn_producer *p, const void *key, size_t klen);
+/* Queues one record with its headers and the tag's (sluice-job, sluice-sink, sluice-seq; tag
+ * NULL: none). Partition -1: cn_producer_partition chooses. Waits while the local queue is
+ * full. 0 or CN_ERROR + *err (not for delivery failures: cn_producer_flush reports those). */
+int cn_producer_produce(cn_producer *p, const cn_record *r, const cn_tag *tag, char **err);
+/* cn_sink_scan on the producer's topic (cn_kafka_scan.c). */
+int cn_producer_scan(cn_producer *p, int32_t part, int64_t from, const cn_tag *tag, int64_t **seqs, int *n,
                      char **err);
+/* Destroys the scan consumer, if any. */
+void cn_producer_scan_close(cn_producer *p);
 /* Serves delivery reports; CN_ERROR + *err once a delivery failed. */
 int cn_producer_check(cn_producer *p, char **err);
-/* Waits until everything sent is acknowledged (or timeout). 0 or CN_ERROR. */
+/* Waits until everything sent is acknowledged (or timeout). 0 or CN_ERROR. A delivery
+ * failure is reported once: the next flush reports only failures after it. */
 int cn_producer_flush(cn_producer *p, int timeout_ms, char **err);
 void cn_producer_close(cn_producer *p);
 

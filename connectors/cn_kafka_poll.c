@@ -3,6 +3,7 @@
  * caller's batch, decoded in place (strings into the batch arena): nothing is allocated per
  * record. A fetched message that does not fit the batch stays for the next poll, so partition
  * positions always name the offset after the last record turned into rows. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,9 +140,47 @@ static bool fatal_consume_error(rd_kafka_resp_err_t e) {
            e == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE;
 }
 
+/* Appends n bytes to the reject buffer (NUL-terminated); their offset there. */
+static size_t keep_bytes(cn_ksrc *ks, const void *p, size_t n) {
+    size_t at = ks->rej_buf.len;
+    if (n) sl_buf_append(&ks->rej_buf, p, n);
+    sl_buf_putc(&ks->rej_buf, 0);
+    return at;
+}
+
+/* Keeps a record that does not decode for the dead-letter topic: its place, its raw bytes
+ * (copied: the message is destroyed after this poll) and the decoder's message. */
+static void reject(cn_ksrc *ks, const cn_kpart *kp, const rd_kafka_message_t *m, const char *msg) {
+    if (ks->nrej == ks->rejcap) {
+        ks->rejcap = ks->rejcap ? ks->rejcap * 2 : 16;
+        ks->rej = realloc(ks->rej, sizeof *ks->rej * (size_t)ks->rejcap);
+        ks->rej_at = realloc(ks->rej_at, sizeof *ks->rej_at * (size_t)ks->rejcap);
+    }
+    cn_reject *r = &ks->rej[ks->nrej];
+    cn_reject_at *at = &ks->rej_at[ks->nrej++];
+    *r = (cn_reject){ks->topics[kp->topic], m->partition, m->offset, NULL, m->key ? m->key_len : 0, NULL,
+                     m->payload ? m->len : 0, NULL};
+    at->key = m->key ? keep_bytes(ks, m->key, m->key_len) : SIZE_MAX;
+    at->value = m->payload ? keep_bytes(ks, m->payload, m->len) : SIZE_MAX;
+    at->error = keep_bytes(ks, msg, strlen(msg));
+}
+
+int cn_ks_rejects(cn_source *s, const cn_reject **out) {
+    cn_ksrc *ks = (cn_ksrc *)s;
+    for (int i = 0; i < ks->nrej; i++) {
+        const cn_reject_at *at = &ks->rej_at[i];
+        ks->rej[i].key = at->key == SIZE_MAX ? NULL : ks->rej_buf.data + at->key;
+        ks->rej[i].value = at->value == SIZE_MAX ? NULL : ks->rej_buf.data + at->value;
+        ks->rej[i].error = ks->rej_buf.data + at->error;
+    }
+    *out = ks->nrej ? ks->rej : NULL;
+    return ks->nrej;
+}
+
 /* Turns one message into rows of out, or skips it; TAKE_KEEP when it must be taken again by the
- * next poll (half of an update returned). A malformed record is skipped and counted, or (fail
- * policy) sets *err and leaves its partition's position before it. */
+ * next poll (half of an update returned). A malformed record is rejected ('scan.dlq.topic'),
+ * skipped and counted (ignore-parse-errors), or (fail policy) sets *err and leaves its
+ * partition's position before it. */
 static int take_message(cn_ksrc *ks, rd_kafka_message_t *m, sl_batch *out, char **err) {
     int pi = part_index(ks, m->rkt, m->partition);
     cn_kpart *kp = pi >= 0 ? &ks->parts[pi] : NULL;
@@ -182,12 +221,15 @@ static int take_message(cn_ksrc *ks, rd_kafka_message_t *m, sl_batch *out, char 
     if (r == ROWS_BAD) {
         out->nrows = before;
         ks->half = false;
-        if (!ks->ignore_errors) {
+        if (ks->dlq) {
+            reject(ks, kp, m, msg);
+        } else if (!ks->ignore_errors) {
             *err = sl_strdupf("Failed to deserialize record in topic '%s' partition %d offset %lld: %s",
                               rd_kafka_topic_name(m->rkt), (int)m->partition, (long long)m->offset, msg);
             return TAKE_DONE;
+        } else {
+            ks->base.skipped++;
         }
-        ks->base.skipped++;
     }
     kp->next = m->offset + 1;
     if (ks->bounded && kp->next >= kp->stop) part_done(ks, kp);
@@ -228,10 +270,13 @@ static void fetch(cn_ksrc *ks, int n, int timeout_ms) {
 }
 
 /* Fills out with up to out->cap rows. On a malformed record under the fail policy the rows
- * before it are returned first and the error comes with the next call. */
+ * before it are returned first and the error comes with the next call; so does the end of a
+ * bounded source after a poll that rejected records. */
 int cn_ks_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
     cn_ksrc *ks = (cn_ksrc *)s;
     sl_batch_clear(out);
+    ks->nrej = 0;
+    sl_buf_clear(&ks->rej_buf);
     if (ks->pending_err) {
         *err = ks->pending_err;
         ks->pending_err = NULL;
@@ -253,8 +298,9 @@ int cn_ks_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
         drain(ks, out, &e);
     }
     rd_kafka_poll(ks->rk, 0); /* serve error callbacks */
+    /* rows and rejects come with a count: an error or the end waits for the next call */
     if (e) {
-        if (out->nrows == 0) {
+        if (out->nrows == 0 && ks->nrej == 0) {
             *err = e;
             return CN_ERROR;
         }
@@ -263,7 +309,7 @@ int cn_ks_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err) {
     }
     if (ks->bounded && ks->ndone == ks->nparts) {
         ks->eof = true;
-        if (out->nrows == 0) return CN_EOF;
+        if (out->nrows == 0 && ks->nrej == 0) return CN_EOF;
     }
     return out->nrows;
 }

@@ -1,7 +1,9 @@
-/* cn_kafka_producer.c: the producer behind the Kafka sinks ('kafka', 'upsert-kafka'): an
- * idempotent librdkafka producer for one topic with Java's key hash (murmur2) as the default
- * partitioner, so a key always lands in the partition Kafka's Java clients would choose. The
- * first delivery failure is kept and reported by the next send, check or flush. */
+/* cn_kafka_producer.c: the producer behind the Kafka sinks ('kafka', 'upsert-kafka') and the
+ * dead-letter sinks: an idempotent librdkafka producer for one topic. Partitions are chosen
+ * here, not by librdkafka: a key's murmur2 hash as Java's default partitioner, unkeyed records
+ * in turn, so that a record encoded for the outbox lands where cn_sink_write would put it.
+ * Delivery reports keep, per partition, the offset after the highest acknowledged record, and
+ * the first failure, reported by the next send, check or flush. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,22 +11,34 @@
 #include "../common/sl_error.h"
 #include "cn_internal.h"
 
-/* Delivery report: keeps the first failure. Called from rd_kafka_poll/flush on the writer's
- * thread. */
+enum { MAX_HEADERS = 64 };  /* a record's own headers (the tag adds three) */
+
+/* Delivery report: the acknowledged offset of its partition, or the first failure. Called from
+ * rd_kafka_poll/flush on the writer's thread. */
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
     (void)rk;
     cn_producer *p = (cn_producer *)((char *)opaque - offsetof(cn_producer, st));
-    if (m->err && !p->failed) {
-        snprintf(p->fail_msg, sizeof p->fail_msg, "%s", rd_kafka_err2str(m->err));
-        p->failed = 1;
+    if (m->err) {
+        if (!p->failed) {
+            snprintf(p->fail_msg, sizeof p->fail_msg, "%s", rd_kafka_err2str(m->err));
+            p->failed = 1;
+        }
+        return;
     }
+    if (m->partition >= 0 && m->partition < p->nparts && m->offset >= 0 && m->offset + 1 > p->acked[m->partition])
+        p->acked[m->partition] = m->offset + 1;
 }
 
 int cn_producer_open(cn_producer *p, const cn_spec *spec, const char *topic, char **err) {
     memset(p, 0, sizeof *p);
     p->topic = strdup(topic);
+    p->table = strdup(spec->table ? spec->table : "?");
     const char *bootstrap = cn_bootstrap_for(spec->opts, spec->session, err);
     if (!bootstrap || cn_ensure_topic(bootstrap, topic, cn_default_partitions(spec), err) < 0) return -1;
+    p->bootstrap = strdup(bootstrap);
+    for (int i = 0; spec->opts && i < spec->opts->n; i++)
+        if (!strncmp(spec->opts->keys[i], "properties.", 11))
+            sl_options_set(&p->props, spec->opts->keys[i], spec->opts->values[i]);
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     cn_quiet_logs(conf, &p->st);
@@ -32,7 +46,7 @@ int cn_producer_open(cn_producer *p, const cn_spec *spec, const char *topic, cha
     if (cn_conf_set(conf, "bootstrap.servers", bootstrap, err) < 0 ||
         cn_conf_set(conf, "enable.idempotence", "true", err) < 0 ||
         cn_conf_set(conf, "linger.ms", "5", err) < 0 ||
-        cn_conf_set(conf, "partitioner", "murmur2_random", err) < 0 || /* Java's key hash */
+        cn_conf_set(conf, "partitioner", "murmur2_random", err) < 0 || /* unused: every record names its partition */
         cn_apply_properties(conf, spec->opts, err) < 0) {
         rd_kafka_conf_destroy(conf);
         return -1;
@@ -45,7 +59,10 @@ int cn_producer_open(cn_producer *p, const cn_spec *spec, const char *topic, cha
     }
     p->rkt = rd_kafka_topic_new(p->rk, topic, NULL);
     p->nparts = cn_topic_partitions(p->rk, &p->st, bootstrap, topic, 10000, err);
-    return p->nparts < 0 ? -1 : 0;
+    if (p->nparts < 0) return -1;
+    p->acked = malloc(sizeof *p->acked * (size_t)p->nparts);
+    for (int i = 0; i < p->nparts; i++) p->acked[i] = -1;
+    return 0;
 }
 
 /* The first failure seen, as an error for the caller. */
@@ -54,17 +71,61 @@ static int failure(cn_producer *p, char **err) {
     return CN_ERROR;
 }
 
-int cn_producer_send(cn_producer *p, int32_t partition, const void *value, size_t vlen, const void *key, size_t klen,
-                     char **err) {
+int32_t cn_producer_partition(cn_producer *p, const void *key, size_t klen) {
+    int32_t n = p->nparts > 0 ? p->nparts : 1;
+    if (key) return rd_kafka_msg_partitioner_murmur2(p->rkt, key, klen, n, NULL, NULL);
+    return (int32_t)(p->rr++ % (uint32_t)n);
+}
+
+int cn_producer_produce(cn_producer *p, const cn_record *r, const cn_tag *tag, char **err) {
+    int32_t part = r->partition < 0 ? cn_producer_partition(p, r->key, r->klen) : r->partition;
+    if (part >= p->nparts) {
+        *err = sl_strdupf("Cannot produce to topic '%s' partition %d: the topic has %d partition%s", p->topic, (int)part,
+                          p->nparts, p->nparts == 1 ? "" : "s");
+        return CN_ERROR;
+    }
+    if (r->nheaders < 0 || r->nheaders > MAX_HEADERS || (r->nheaders && !r->headers)) {
+        *err = sl_strdupf("Cannot produce to topic '%s': %d headers (at most %d)", p->topic, r->nheaders, MAX_HEADERS);
+        return CN_ERROR;
+    }
+    rd_kafka_vu_t vu[6 + MAX_HEADERS + 3];
+    size_t n = 0;
+    vu[n].vtype = RD_KAFKA_VTYPE_RKT, vu[n++].u.rkt = p->rkt;
+    vu[n].vtype = RD_KAFKA_VTYPE_PARTITION, vu[n++].u.i32 = part;
+    vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS, vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
+    vu[n].vtype = RD_KAFKA_VTYPE_VALUE, vu[n].u.mem.ptr = (void *)r->value, vu[n++].u.mem.size = r->value ? r->vlen : 0;
+    vu[n].vtype = RD_KAFKA_VTYPE_KEY, vu[n].u.mem.ptr = (void *)r->key, vu[n++].u.mem.size = r->key ? r->klen : 0;
+    for (int i = 0; i < r->nheaders; i++) {
+        const cn_header *h = &r->headers[i];
+        vu[n].vtype = RD_KAFKA_VTYPE_HEADER;
+        vu[n].u.header.name = h->name ? h->name : "";
+        vu[n].u.header.val = h->value;
+        vu[n++].u.header.size = h->value ? (ssize_t)h->vlen : 0;
+    }
+    char sink[16], seq[24];
+    if (tag) {
+        snprintf(sink, sizeof sink, "%d", tag->sink);
+        snprintf(seq, sizeof seq, "%lld", (long long)tag->seq);
+        const char *job = tag->job ? tag->job : "";
+        const char *names[3] = {"sluice-job", "sluice-sink", "sluice-seq"};
+        const char *vals[3] = {job, sink, seq};
+        for (int i = 0; i < 3; i++) {
+            vu[n].vtype = RD_KAFKA_VTYPE_HEADER;
+            vu[n].u.header.name = names[i];
+            vu[n].u.header.val = vals[i];
+            vu[n++].u.header.size = (ssize_t)strlen(vals[i]);
+        }
+    }
     for (;;) {
-        if (rd_kafka_produce(p->rkt, partition, RD_KAFKA_MSG_F_COPY, (void *)value, value ? vlen : 0, key,
-                             key ? klen : 0, NULL) == 0)
-            return 0;
-        rd_kafka_resp_err_t e = rd_kafka_last_error();
-        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-            *err = sl_strdupf("Failed to deliver to topic '%s': %s", p->topic, rd_kafka_err2str(e));
+        rd_kafka_error_t *e = rd_kafka_produceva(p->rk, vu, n);
+        if (!e) return 0;
+        rd_kafka_resp_err_t code = rd_kafka_error_code(e);
+        if (code != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            *err = sl_strdupf("Failed to deliver to topic '%s': %s", p->topic, rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
             return CN_ERROR;
         }
+        rd_kafka_error_destroy(e);
         rd_kafka_poll(p->rk, 10); /* a full local queue drains as delivery reports are served */
     }
 }
@@ -76,7 +137,11 @@ int cn_producer_check(cn_producer *p, char **err) {
 
 int cn_producer_flush(cn_producer *p, int timeout_ms, char **err) {
     rd_kafka_resp_err_t e = rd_kafka_flush(p->rk, timeout_ms);
-    if (p->failed || p->st.fatal) return failure(p, err);
+    if (p->failed || p->st.fatal) {
+        failure(p, err);
+        p->failed = 0; /* reported: recovery may resend and flush again */
+        return CN_ERROR;
+    }
     if (e) {
         *err = sl_strdupf("Failed to deliver to topic '%s': %d messages not acknowledged within %d ms%s%s", p->topic,
                           rd_kafka_outq_len(p->rk), timeout_ms, p->st.last_err[0] ? ": " : "", p->st.last_err);
@@ -86,11 +151,16 @@ int cn_producer_flush(cn_producer *p, int timeout_ms, char **err) {
 }
 
 void cn_producer_close(cn_producer *p) {
+    cn_producer_scan_close(p);
     if (p->rk) {
         rd_kafka_flush(p->rk, 5000);
         if (p->rkt) rd_kafka_topic_destroy(p->rkt);
         rd_kafka_destroy(p->rk);
     }
+    free(p->acked);
     free(p->topic);
+    free(p->table);
+    free(p->bootstrap);
+    sl_options_free(&p->props);
     memset(p, 0, sizeof *p);
 }

@@ -1,5 +1,7 @@
-/* cn_kafka_sink.c: the Kafka sinks. Rows are encoded into reused buffers and handed to the
- * producer (cn_kafka_producer.c); cn_sink_flush waits for the acknowledgements.
+/* cn_kafka_sink.c: the Kafka sinks. Rows are encoded into reused buffers as the records they
+ * become, partition included (sk_encode); cn_sink_write hands those to the producer
+ * (cn_kafka_producer.c) at once, cn_sink_encode to the runtime's outbox, which produces them
+ * later with cn_sink_produce. cn_sink_flush waits for the acknowledgements.
  *   'kafka' with json/raw: append-only, update and delete rows are refused, as Flink's kafka
  *     connector does;
  *   'kafka' with debezium-json: every row as a change event (+I/+U create, -U/-D delete);
@@ -28,14 +30,15 @@ typedef struct ksink {
     bool iso;
     bool plain_decimals;    /* json.encode.decimal-as-plain-number */
     int partitioner;
-    int rr;
     sl_buf vbuf, kbuf, kbuf2;
 } ksink;
 
 static void sk_close(cn_sink *s);
 static int sk_write(cn_sink *s, const sl_batch *b, char **err);
 static int sk_flush(cn_sink *s, int timeout_ms, char **err);
-static const cn_sink_vt sk_vt = {sk_write, sk_flush, sk_close};
+static int sk_encode(cn_sink *s, const sl_batch *b, int (*fn)(void *ud, const cn_record *r, char **err), void *ud,
+                     char **err);
+static const cn_sink_vt sk_vt = {sk_write, sk_flush, sk_close, sk_encode};
 
 /* Index of the column named `name` (case-insensitive as SQL identifiers), or -1. */
 static int col_index(const ksink *ks, const char *name) {
@@ -162,6 +165,7 @@ cn_sink *cn_kafka_sink_open_mode(const cn_spec *spec, bool upsert, char **err) {
         goto fail;
     }
     if (cn_producer_open(&ks->prod, spec, topic, err) < 0) goto fail;
+    ks->base.prod = &ks->prod;
     return &ks->base;
 fail:
     sk_close(&ks->base);
@@ -194,8 +198,18 @@ static bool update_pair(ksink *ks, const sl_batch *b, int r, const char *key, si
     return ks->kbuf2.len == klen && !memcmp(next, key, klen);
 }
 
-/* Produces every row of b. */
-static int sk_write(cn_sink *s, const sl_batch *b, char **err) {
+/* The partition of a record: 'fixed' 0, else the key's hash, or in turn when unkeyed (the
+ * 'round-robin' partitioner, which the kafka sink alone allows, puts every record in turn). */
+static int32_t record_partition(ksink *ks, const char *key, size_t klen) {
+    if (ks->partitioner == PART_FIXED) return 0;
+    return cn_producer_partition(&ks->prod, ks->partitioner == PART_ROUND_ROBIN ? NULL : key, klen);
+}
+
+/* Encodes every row of b into the records it becomes (the sink's formats, key and upsert
+ * rules), with their partitions, and hands each to fn. Shared by cn_sink_write (which
+ * produces them at once) and cn_sink_encode (the outbox). */
+static int sk_encode(cn_sink *s, const sl_batch *b, int (*fn)(void *ud, const cn_record *r, char **err), void *ud,
+                     char **err) {
     ksink *ks = (ksink *)s;
     for (int r = 0; r < b->nrows; r++) {
         int op = b->ops[r];
@@ -223,11 +237,21 @@ static int sk_write(cn_sink *s, const sl_batch *b, char **err) {
             bool raw_null = ks->fmt == CN_FMT_RAW && row[ks->cols[ks->val_cols[0]].out].null;
             val = raw_null ? NULL : ks->vbuf.data ? ks->vbuf.data : "";
         }
-        int32_t part = RD_KAFKA_PARTITION_UA;
-        if (ks->partitioner == PART_FIXED) part = 0;
-        else if (ks->partitioner == PART_ROUND_ROBIN) part = ks->rr++ % (ks->prod.nparts > 0 ? ks->prod.nparts : 1);
-        if (cn_producer_send(&ks->prod, part, val, val ? ks->vbuf.len : 0, key, klen, err) < 0) return CN_ERROR;
+        cn_record rec = {record_partition(ks, key, klen), key, klen, val, val ? ks->vbuf.len : 0, NULL, 0};
+        if (fn(ud, &rec, err) < 0) return CN_ERROR;
     }
+    return 0;
+}
+
+/* cn_sink_write's use of an encoded record: produce it now, untagged. */
+static int produce_now(void *ud, const cn_record *r, char **err) {
+    return cn_producer_produce(&((ksink *)ud)->prod, r, NULL, err);
+}
+
+/* Produces every row of b. */
+static int sk_write(cn_sink *s, const sl_batch *b, char **err) {
+    ksink *ks = (ksink *)s;
+    if (sk_encode(s, b, produce_now, ks, err) < 0) return CN_ERROR;
     return cn_producer_check(&ks->prod, err);
 }
 

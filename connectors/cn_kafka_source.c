@@ -20,7 +20,7 @@ static void ks_close(cn_source *s);
 static int ks_commit(cn_source *s, char **err);
 static int ks_positions(cn_source *s, const cn_position **out);
 static const cn_source_vt ks_vt = {.poll = cn_ks_poll, .commit = ks_commit, .positions = ks_positions,
-                                   .close = ks_close};
+                                   .rejects = cn_ks_rejects, .close = ks_close};
 
 /* Maps metadata keys to kinds; -1 + *err for unknown or unsupported keys. */
 static int setup_meta(cn_ksrc *ks, char **err) {
@@ -101,6 +101,29 @@ static int setup_formats(cn_ksrc *ks, const cn_spec *spec, char **err) {
     return 0;
 }
 
+/* 'scan.dlq.topic': a topic other than the table's own; then every record that does not decode
+ * is rejected (kept for the dead-letter topic), whatever 'ignore-parse-errors' says: the
+ * decoders are strict, so that a field that does not convert is a reject, not a NULL. */
+static int setup_dlq(cn_ksrc *ks, const cn_spec *spec, char **err) {
+    const char *dlq = sl_options_get(spec->opts, "scan.dlq.topic");
+    if (!dlq) return 0;
+    if (strspn(dlq, " \t") == strlen(dlq) || strchr(dlq, ';')) {
+        *err = sl_strdupf("Invalid value '%s' for option 'scan.dlq.topic' of table '%s': expected a topic name", dlq,
+                          ks->table);
+        return -1;
+    }
+    for (int t = 0; t < ks->ntopics; t++)
+        if (!strcmp(ks->topics[t], dlq)) {
+            *err = sl_strdupf("The dead-letter topic '%s' of table '%s' is a topic the table reads", dlq, ks->table);
+            return -1;
+        }
+    ks->dlq = true;
+    ks->ignore_errors = false;
+    ks->val.null_bad_fields = false;
+    ks->key.null_bad_fields = false;
+    return 0;
+}
+
 cn_source *cn_kafka_source_open(const cn_spec *spec, char **err) {
     return cn_kafka_source_open_mode(spec, CN_KS_APPEND, err);
 }
@@ -124,7 +147,7 @@ cn_source *cn_kafka_source_open_mode(const cn_spec *spec, int mode, char **err) 
     ks->ntopics = cn_split_list(topic, &ks->topics);
     const char *g = sl_options_get(spec->opts, "properties.group.id");
     if (g && *g) ks->group = strdup(g);
-    if (setup_meta(ks, err) < 0 || setup_formats(ks, spec, err) < 0) goto fail;
+    if (setup_meta(ks, err) < 0 || setup_formats(ks, spec, err) < 0 || setup_dlq(ks, spec, err) < 0) goto fail;
 
     const char *bootstrap = cn_bootstrap_for(spec->opts, spec->session, err);
     if (!bootstrap) goto fail;
@@ -275,6 +298,9 @@ static void ks_close(cn_source *s) {
     free(ks->group);
     free(ks->msgs);
     free(ks->pending_err);
+    free(ks->rej);
+    free(ks->rej_at);
+    sl_buf_free(&ks->rej_buf);
     free(ks->cols);
     free(ks->table);
     free(ks);

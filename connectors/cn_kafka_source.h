@@ -34,6 +34,11 @@ typedef struct cn_meta_col {
     int out;
 } cn_meta_col;
 
+/* Where a rejected record's bytes lie in cn_ksrc.rej_buf (offsets: the buffer may move). */
+typedef struct cn_reject_at {
+    size_t key, value, error;
+} cn_reject_at;
+
 typedef struct cn_ksrc {
     cn_source base;
     cn_kstate st;
@@ -56,6 +61,11 @@ typedef struct cn_ksrc {
     cn_meta_col *meta;
     int nmeta;
     bool ignore_errors;
+    bool dlq;         /* 'scan.dlq.topic' set: malformed records become rejects */
+    cn_reject *rej;   /* the last poll's rejects (pointers filled by cn_source_rejects) */
+    cn_reject_at *rej_at;
+    int nrej, rejcap;
+    sl_buf rej_buf;   /* their keys, values and messages; cleared by the next poll */
     char *group;      /* user group.id: commit there */
     rd_kafka_message_t **msgs;  /* fetched messages; [mhead, mcount) not turned into rows yet */
     int msgcap, mhead, mcount;
@@ -72,5 +82,7 @@ int cn_ks_resolve_offsets(cn_ksrc *ks, const cn_spec *spec, const char *reset, c
                           char **err);
 /* cn_source_poll of a Kafka source. */
 int cn_ks_poll(cn_source *s, sl_batch *out, int timeout_ms, char **err);
+/* cn_source_rejects of a Kafka source. */
+int cn_ks_rejects(cn_source *s, const cn_reject **out);
 
 #endif

@@ -3,6 +3,7 @@
  * policies, bounded modes, startup modes, metadata columns, sink -> source round trips, datagen,
  * the print sink, an unreachable broker. Exit status nonzero on any failed check. */
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include "../../common/sl_format.h"
 #include "../../connectors/cn_connector.h"
+#include "../../connectors/cn_internal.h" /* cn_broker_command */
 
 static int g_checks, g_failed;
 
@@ -1099,8 +1101,10 @@ static void test_upsert_source(void) {
 /* A message as read back by a plain consumer. */
 typedef struct rawrec {
     int part;
+    int64_t off;
     char key[64], val[192];
     bool has_key, has_val;
+    char hdrs[256];   /* "name=value;" for each header, in order ("name=(null);" for a null value) */
 } rawrec;
 
 /* Reads every message of a topic from the beginning with a plain librdkafka consumer. */
@@ -1135,6 +1139,19 @@ static int read_raw(const char *topic_name, int nparts, rawrec *out, int max) {
             r->has_val = m->payload != NULL;
             snprintf(r->key, sizeof r->key, "%.*s", (int)m->key_len, m->key ? (const char *)m->key : "");
             snprintf(r->val, sizeof r->val, "%.*s", (int)m->len, m->payload ? (const char *)m->payload : "");
+            r->off = m->offset;
+            r->hdrs[0] = 0;
+            rd_kafka_headers_t *h;
+            if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                const char *name;
+                const void *v;
+                size_t vn;
+                for (size_t i = 0; !rd_kafka_header_get_all(h, i, &name, &v, &vn); i++) {
+                    size_t l = strlen(r->hdrs);
+                    snprintf(r->hdrs + l, sizeof r->hdrs - l, "%s=%.*s;", name, v ? (int)vn : 6,
+                             v ? (const char *)v : "(null)");
+                }
+            }
         }
         rd_kafka_message_destroy(m);
     }
@@ -1355,6 +1372,754 @@ static void test_debezium_sink(void) {
     sl_batch_free(&b);
 }
 
+/* ---- exactly-once delivery: encode, produce, acked, scan; dead letters ---- */
+
+/* Records seen by an encode callback, produced tagged as they come. */
+typedef struct encoded {
+    cn_sink *sink;
+    const char *job;
+    int sink_no;
+    int64_t seq;
+    int n;
+    rawrec recs[32];
+    char *err;
+} encoded;
+
+/* cn_sink_encode's callback: keeps a copy and produces the record with the next seq. */
+static int keep_and_produce(void *ud, const cn_record *r, char **err) {
+    encoded *e = ud;
+    if (e->n < 32) {
+        rawrec *k = &e->recs[e->n];
+        k->part = r->partition;
+        k->has_key = r->key != NULL;
+        k->has_val = r->value != NULL;
+        snprintf(k->key, sizeof k->key, "%.*s", (int)r->klen, r->key ? r->key : "");
+        snprintf(k->val, sizeof k->val, "%.*s", (int)r->vlen, r->value ? r->value : "");
+    }
+    e->n++;
+    cn_tag tag = {e->job, e->sink_no, e->seq++};
+    return cn_sink_produce(e->sink, r, &tag, err);
+}
+
+/* Orders raw records by partition, then offset. */
+static int by_place(const void *a, const void *b) {
+    const rawrec *x = a, *y = b;
+    if (x->part != y->part) return x->part - y->part;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Writes the batches with cn_sink_write to topic `wt`, and encodes + produces them (tagged) to
+ * topic `et`, both with the given options (3 partitions); then compares what each topic holds,
+ * record by record (partition, key, value, tombstones), and with what the encoder gave. */
+static void compare_paths(const char *what, const tcol *cols, int ncols, const char *const *pk, int npk,
+                          sl_batch *const *batches, int nb, const char *wt, const char *et, const char *o1,
+                          const char *o2, const char *o3, const char *o4, int want_records) {
+    topic(wt, 3);
+    topic(et, 3);
+    char wopt[64], eopt[64];
+    snprintf(wopt, sizeof wopt, "topic=%s", wt);
+    snprintf(eopt, sizeof eopt, "topic=%s", et);
+    spec_buf ws, es;
+    make_spec(&ws, "w", cols, ncols, wopt, o1, o2, o3 ? o3 : o4, o3 ? o4 : NULL, NULL);
+    make_spec(&es, "e", cols, ncols, eopt, o1, o2, o3 ? o3 : o4, o3 ? o4 : NULL, NULL);
+    ws.spec.pk = es.spec.pk = pk;
+    ws.spec.npk = es.spec.npk = npk;
+    char *err = NULL;
+    cn_sink *w = cn_sink_open(&ws.spec, &err);
+    CHECK(w != NULL, "%s: write sink %s", what, err ? err : "");
+    cn_sink *e = w ? cn_sink_open(&es.spec, &err) : NULL;
+    CHECK(!w || e != NULL, "%s: encode sink %s", what, err ? err : "");
+    encoded *enc = calloc(1, sizeof *enc);
+    if (w && e) {
+        CHECK(cn_sink_has_outbox(w) && cn_sink_has_outbox(e), "%s: has outbox", what);
+        *enc = (encoded){.sink = e, .job = "job-a", .sink_no = 1, .seq = 1};
+        for (int i = 0; i < nb; i++) {
+            CHECK(cn_sink_write(w, batches[i], &err) == 0, "%s: write %s", what, err ? err : "");
+            CHECK(cn_sink_encode(e, batches[i], keep_and_produce, enc, &err) == 0, "%s: encode %s", what,
+                  err ? err : "");
+        }
+        CHECK(cn_sink_flush(w, 5000, &err) == 0 && cn_sink_flush(e, 5000, &err) == 0, "%s: flush %s", what,
+              err ? err : "");
+        rawrec *wr = calloc(32, sizeof *wr), *er = calloc(32, sizeof *er);
+        int nw = read_raw(wt, 3, wr, 32), ne = read_raw(et, 3, er, 32);
+        CHECK(nw == want_records && ne == want_records && enc->n == want_records, "%s: records %d written, %d encoded "
+              "(%d read back), want %d", what, nw, enc->n, ne, want_records);
+        qsort(wr, (size_t)nw, sizeof *wr, by_place);
+        qsort(er, (size_t)ne, sizeof *er, by_place);
+        int same = 0;
+        for (int i = 0; i < nw && i < ne; i++)
+            same += wr[i].part == er[i].part && wr[i].has_key == er[i].has_key && wr[i].has_val == er[i].has_val &&
+                    !strcmp(wr[i].key, er[i].key) && !strcmp(wr[i].val, er[i].val) && !wr[i].hdrs[0] &&
+                    strstr(er[i].hdrs, "sluice-job=job-a;sluice-sink=1;sluice-seq=") == er[i].hdrs;
+        CHECK(same == nw, "%s: %d of %d records the same on both paths", what, same, nw);
+        /* the encoder's records, in seq order, are the read-back ones in order within each partition */
+        int found = 0;
+        for (int i = 0; i < enc->n && i < 32; i++) {
+            char seqh[64];
+            snprintf(seqh, sizeof seqh, "sluice-seq=%d;", i + 1);
+            for (int j = 0; j < ne; j++)
+                if (strstr(er[j].hdrs, seqh) && er[j].part == enc->recs[i].part && !strcmp(er[j].key, enc->recs[i].key) &&
+                    !strcmp(er[j].val, enc->recs[i].val) && er[j].has_val == enc->recs[i].has_val) {
+                    found++;
+                    break;
+                }
+        }
+        CHECK(found == enc->n, "%s: %d of %d encoded records found as encoded", what, found, enc->n);
+        /* keyed records lie where Java's default partitioner puts them */
+        int keyed = 0, java = 0;
+        for (int i = 0; i < enc->n && i < 32; i++) {
+            if (!enc->recs[i].has_key) continue;
+            keyed++;
+            java += (int)((murmur2(enc->recs[i].key, strlen(enc->recs[i].key)) & 0x7fffffff) % 3) == enc->recs[i].part;
+        }
+        CHECK(strstr(what, "fixed") || java == keyed, "%s: %d of %d keyed records where Java puts them", what, java,
+              keyed);
+        /* acked: the offset after the last record of each partition (all acknowledged) */
+        const int64_t *acked;
+        int np = cn_sink_acked(e, &acked);
+        int per[3] = {0};
+        for (int i = 0; i < ne; i++) per[er[i].part & 3]++;
+        CHECK(np == 3, "%s: acked partitions %d", what, np);
+        for (int p = 0; p < np && p < 3; p++)
+            CHECK(acked[p] == (per[p] ? per[p] : -1), "%s: acked[%d] = %lld, %d records", what, p, (long long)acked[p],
+                  per[p]);
+        free(wr);
+        free(er);
+    }
+    free(err);
+    free(enc);
+    cn_sink_close(w);
+    cn_sink_close(e);
+    spec_free(&ws);
+    spec_free(&es);
+}
+
+/* encode -> produce gives the bytes, keys, tombstones and partitions cn_sink_write gives. */
+static void test_encode(void) {
+    /* json with a key; json unkeyed (in turn); 'fixed'; debezium-json */
+    sl_batch b;
+    sl_batch_init(&b, 8, 16);
+    fill_rt_rows(&b);
+    fill_rt_rows(&b);
+    sl_batch *one[] = {&b};
+    compare_paths("json keyed", RT_COLS, 8, NULL, 0, one, 1, "t_enc_jw", "t_enc_je", "connector=kafka", "format=json",
+                  "key.format=json", "key.fields=id", 6);
+    compare_paths("json unkeyed", RT_COLS, 8, NULL, 0, one, 1, "t_enc_uw", "t_enc_ue", "connector=kafka", "format=json",
+                  NULL, NULL, 6);
+    compare_paths("json fixed", RT_COLS, 8, NULL, 0, one, 1, "t_enc_fw", "t_enc_fe", "connector=kafka", "format=json",
+                  "sink.partitioner=fixed", NULL, 6);
+    sl_batch_free(&b);
+
+    /* the unkeyed records go to partitions 0, 1, 2, 0, ... in order */
+    topic("t_enc_rr", 3);
+    spec_buf sb;
+    char *err = NULL;
+    make_spec(&sb, "rr", RT_COLS, 8, "connector=kafka", "topic=t_enc_rr", "format=json", NULL);
+    cn_sink *s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "rr open %s", err ? err : "");
+    if (s) {
+        sl_batch_init(&b, 8, 16);
+        fill_rt_rows(&b);
+        fill_rt_rows(&b);
+        encoded *enc = calloc(1, sizeof *enc);
+        enc->sink = s, enc->job = "j";
+        CHECK(cn_sink_encode(s, &b, keep_and_produce, enc, &err) == 0, "rr encode %s", err ? err : "");
+        bool turn = enc->n == 6;
+        for (int i = 0; i < enc->n && i < 32; i++) turn &= enc->recs[i].part == i % 3;
+        CHECK(turn, "unkeyed in turn: %d records", enc->n);
+        CHECK(cn_sink_flush(s, 5000, &err) == 0, "rr flush %s", err ? err : "");
+        free(enc);
+        cn_sink_close(s);
+        sl_batch_free(&b);
+    }
+    spec_free(&sb);
+
+    /* raw values, a NULL raw value is a tombstone */
+    tcol raw[] = {{"line", ty(SL_T_STRING), CN_FROM_VALUE}};
+    sl_batch_init(&b, 1, 8);
+    const char *lines[] = {"a line", "", NULL, "{not json"};
+    for (int i = 0; i < 4; i++) {
+        sl_value *row = sl_batch_add_row(&b);
+        row[0] = lines[i] ? sl_str(lines[i], (uint32_t)strlen(lines[i])) : sl_null();
+    }
+    compare_paths("raw", raw, 1, NULL, 0, one, 1, "t_enc_rw", "t_enc_re", "connector=kafka", "format=raw", NULL, NULL, 4);
+    sl_batch_free(&b);
+
+    /* upsert-kafka: the pair rule, tombstones, a lone -U then its +U in the next batch */
+    tcol ucols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}, {"name", ty(SL_T_STRING), CN_FROM_VALUE},
+                    {"v", ty(SL_T_INT), CN_FROM_VALUE}};
+    static const char *pk[] = {"id"};
+    sl_batch b2;
+    sl_batch_init(&b, 3, 16);
+    sl_batch_init(&b2, 3, 4);
+    add_row3(&b, SL_OP_INSERT, 1, "a", 10);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 1, "a", 10);
+    add_row3(&b, SL_OP_UPDATE_AFTER, 1, "b", 11);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 2, "x", 1);
+    add_row3(&b, SL_OP_UPDATE_AFTER, 3, "y", 2);
+    add_row3(&b, SL_OP_DELETE, 3, "y", 2);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 4, "z", 3);
+    add_row3(&b, SL_OP_INSERT, 5, "q\"", 4);
+    add_row3(&b, SL_OP_UPDATE_BEFORE, 1, "b", 11);
+    add_row3(&b2, SL_OP_UPDATE_AFTER, 1, "c", 12);
+    sl_batch *two[] = {&b, &b2};
+    compare_paths("upsert", ucols, 3, pk, 1, two, 2, "t_enc_pw", "t_enc_pe", "connector=upsert-kafka", "key.format=json",
+                  "value.format=json", NULL, 9);
+    compare_paths("debezium", ucols, 3, NULL, 0, two, 2, "t_enc_dw", "t_enc_de", "connector=kafka",
+                  "format=debezium-json", NULL, NULL, 10);
+
+    /* an append-only sink refuses updates when encoding too; fn's failure is passed on */
+    make_spec(&sb, "ap", ucols, 3, "connector=kafka", "topic=t_enc_jw", "format=json", NULL);
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (s) {
+        encoded *enc = calloc(1, sizeof *enc);
+        enc->sink = s;
+        CHECK(cn_sink_encode(s, &b, keep_and_produce, enc, &err) == CN_ERROR && err &&
+                  strstr(err, "doesn't support consuming update changes") && enc->n == 1,
+              "append encode: %d %s", enc->n, err ? err : "");
+        free(err);
+        err = NULL;
+        free(enc);
+        cn_sink_close(s);
+    }
+    spec_free(&sb);
+    sl_batch_free(&b);
+    sl_batch_free(&b2);
+
+    /* print and blackhole have no outbox */
+    tcol pc[] = {{"id", ty(SL_T_INT), 0}};
+    const char *kinds[] = {"connector=print", "connector=blackhole"};
+    for (int k = 0; k < 2; k++) {
+        make_spec(&sb, "p", pc, 1, kinds[k], NULL);
+        s = cn_sink_open(&sb.spec, &err);
+        const int64_t *acked;
+        CHECK(s && !cn_sink_has_outbox(s) && cn_sink_acked(s, &acked) == 0, "%s: outbox", kinds[k]);
+        cn_record r = {0, NULL, 0, "x", 1, NULL, 0};
+        CHECK(s && cn_sink_produce(s, &r, NULL, &err) == CN_ERROR, "%s: produce", kinds[k]);
+        free(err);
+        err = NULL;
+        cn_sink_close(s);
+        spec_free(&sb);
+    }
+}
+
+/* A record's own headers come with the tag's; a partition out of range is refused; -1 lets
+ * the producer choose. */
+static void test_produce_headers(void) {
+    topic("t_hdr", 2);
+    tcol cols[] = {{"v", ty(SL_T_STRING), CN_FROM_VALUE}};
+    spec_buf sb;
+    char *err = NULL;
+    make_spec(&sb, "h", cols, 1, "connector=kafka", "topic=t_hdr", "format=raw", NULL);
+    cn_sink *s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (!s) return;
+    cn_header h[] = {{"h1", "v1", 2}, {"empty", "", 0}, {"nul", NULL, 0}, {"bin", "a\0b", 3}};
+    cn_record r = {1, "k", 1, "val", 3, h, 4};
+    cn_tag tag = {"my job", 7, 9000000000LL};
+    CHECK(cn_sink_produce(s, &r, &tag, &err) == 0, "produce %s", err ? err : "");
+    r.headers = NULL, r.nheaders = 0, r.value = NULL, r.partition = 0, tag.seq = 1;
+    CHECK(cn_sink_produce(s, &r, &tag, &err) == 0, "tombstone %s", err ? err : "");
+    r.partition = -1, r.key = NULL, r.value = "untagged", r.vlen = 8;
+    CHECK(cn_sink_produce(s, &r, NULL, &err) == 0, "untagged %s", err ? err : "");
+    r.partition = 2;
+    CHECK(cn_sink_produce(s, &r, NULL, &err) == CN_ERROR && err && strstr(err, "partition 2") &&
+              strstr(err, "2 partitions"), "out of range: %s", err ? err : "");
+    free(err);
+    err = NULL;
+    CHECK(cn_sink_flush(s, 5000, &err) == 0, "flush %s", err ? err : "");
+    cn_sink_close(s);
+    spec_free(&sb);
+    rawrec recs[8];
+    int n = read_raw("t_hdr", 2, recs, 8);
+    qsort(recs, (size_t)n, sizeof *recs, by_place);
+    CHECK(n == 3, "records %d", n);
+    if (n != 3) return;
+    const rawrec *tomb = recs[0].has_key ? &recs[0] : &recs[1];
+    const rawrec *plain = recs[0].has_key ? &recs[1] : &recs[0];
+    CHECK(!strcmp(recs[2].key, "k") && recs[2].part == 1 && !strcmp(recs[2].val, "val") &&
+              !memcmp(recs[2].hdrs, "h1=v1;empty=;nul=(null);bin=a", 29) &&
+              strstr(recs[2].hdrs, ";sluice-job=my job;sluice-sink=7;sluice-seq=9000000000;"),
+          "headers: %s", recs[2].hdrs);
+    CHECK(tomb->part == 0 && tomb->has_key && !tomb->has_val &&
+              !strcmp(tomb->hdrs, "sluice-job=my job;sluice-sink=7;sluice-seq=1;"), "tombstone %d %s", tomb->part,
+          tomb->hdrs);
+    CHECK(!plain->has_key && !strcmp(plain->val, "untagged") && !plain->hdrs[0], "untagged: %s", plain->hdrs);
+}
+
+/* Produces one raw record (value v) to partition p of the sink with the given headers. */
+static void put(cn_sink *s, int p, const char *v, const char *job, const char *sink, const char *seq) {
+    cn_header h[3];
+    int n = 0;
+    if (job) h[n++] = (cn_header){"sluice-job", job, strlen(job)};
+    if (sink) h[n++] = (cn_header){"sluice-sink", sink, strlen(sink)};
+    if (seq) h[n++] = (cn_header){"sluice-seq", seq, strlen(seq)};
+    cn_record r = {p, NULL, 0, v, strlen(v), h, n};
+    char *err = NULL;
+    CHECK(cn_sink_produce(s, &r, NULL, &err) == 0, "put %s", err ? err : "");
+    free(err);
+}
+
+/* Scans partition p from `from`; the seqs as "1 2 3" (or "error: ..."). */
+static void scan_text(cn_sink *s, int p, int64_t from, const char *job, int sink, char *out, size_t outn) {
+    cn_tag tag = {job, sink, 0};
+    int64_t *seqs = NULL;
+    int n = -1;
+    char *err = NULL;
+    out[0] = 0;
+    if (cn_sink_scan(s, p, from, &tag, &seqs, &n, &err) < 0) {
+        snprintf(out, outn, "error: %s", err ? err : "?");
+        free(err);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(out);
+        snprintf(out + l, outn - l, "%s%lld", i ? " " : "", (long long)seqs[i]);
+    }
+    free(seqs);
+}
+
+/* Recovery's read: exactly this job's and sink's seqs, in offset order, among other jobs',
+ * other sinks', untagged and half-tagged records; from a middle offset, beyond the end, below
+ * the start; an empty partition; records produced after the scan's end are not waited for. */
+static void test_scan(void) {
+    topic("t_scan", 3);
+    tcol cols[] = {{"v", ty(SL_T_STRING), CN_FROM_VALUE}};
+    spec_buf sb;
+    char *err = NULL;
+    make_spec(&sb, "sc", cols, 1, "connector=kafka", "topic=t_scan", "format=raw", NULL);
+    cn_sink *s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (!s) return;
+    /* partition 0:   offset: what */
+    put(s, 0, "u0", NULL, NULL, NULL);        /* 0 untagged */
+    put(s, 0, "a", "job1", "1", "10");        /* 1 */
+    put(s, 0, "b", "job2", "1", "900");       /* 2 another job */
+    put(s, 0, "c", "job1", "2", "901");       /* 3 another sink */
+    put(s, 0, "d", "job1", "1", "11");        /* 4 */
+    put(s, 0, "e", "job1x", "1", "902");      /* 5 a job whose name starts like ours */
+    put(s, 0, "f", "job1", NULL, "903");      /* 6 no sink header */
+    put(s, 0, "g", "job1", "1", "x9");        /* 7 a seq that is not a number */
+    put(s, 0, "h", "job1", "1", "12");        /* 8 */
+    put(s, 0, "u1", NULL, NULL, NULL);        /* 9 untagged */
+    put(s, 0, "i", "job1", "01", "13");       /* 10 the sink number written differently: still ours */
+    put(s, 1, "j", "job1", "1", "20");        /* partition 1: one record; partition 2: none */
+    CHECK(cn_sink_flush(s, 5000, &err) == 0, "flush %s", err ? err : "");
+    const int64_t *acked;
+    int np = cn_sink_acked(s, &acked);
+    CHECK(np == 3 && acked[0] == 11 && acked[1] == 1 && acked[2] == -1, "acked %d: %lld %lld %lld", np,
+          (long long)acked[0], (long long)acked[1], (long long)acked[2]);
+    char got[256];
+    double t = now_s();
+    scan_text(s, 0, 0, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "10 11 12 13"), "scan from 0: %s", got);
+    scan_text(s, 0, 4, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "11 12 13"), "scan from 4: %s", got);
+    scan_text(s, 0, 5, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "12 13"), "scan from 5: %s", got);
+    scan_text(s, 0, 10, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "13"), "scan from 10: %s", got);
+    scan_text(s, 0, 11, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, ""), "scan at the end: %s", got);
+    scan_text(s, 0, 500, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, ""), "scan beyond the end: %s", got);
+    scan_text(s, 0, -7, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "10 11 12 13"), "scan from below the start: %s", got);
+    scan_text(s, 0, 0, "job2", 1, got, sizeof got);
+    CHECK(!strcmp(got, "900"), "other job: %s", got);
+    scan_text(s, 0, 0, "job1", 2, got, sizeof got);
+    CHECK(!strcmp(got, "901"), "other sink: %s", got);
+    scan_text(s, 0, 0, "nobody", 1, got, sizeof got);
+    CHECK(!strcmp(got, ""), "nobody's: %s", got);
+    scan_text(s, 1, 0, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "20"), "partition 1: %s", got);
+    scan_text(s, 2, 0, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, ""), "empty partition: %s", got);
+    scan_text(s, 3, 0, "job1", 1, got, sizeof got);
+    CHECK(strstr(got, "error: ") && strstr(got, "partition 3"), "no partition 3: %s", got);
+    /* records added later are found by the next scan */
+    put(s, 2, "k", "job1", "1", "30");
+    CHECK(cn_sink_flush(s, 5000, &err) == 0, "flush %s", err ? err : "");
+    scan_text(s, 2, 0, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "30"), "partition 2 after a record: %s", got);
+    scan_text(s, 0, 1, "job1", 1, got, sizeof got);
+    CHECK(!strcmp(got, "10 11 12 13"), "scan from 1 again: %s", got);
+    CHECK(now_s() - t < 3, "16 scans took %.2f s", now_s() - t);
+    cn_sink_close(s);
+    spec_free(&sb);
+
+    /* a sink's scan reads records another sink (a previous process) wrote: a fresh sink */
+    make_spec(&sb, "sc", cols, 1, "connector=kafka", "topic=t_scan", "format=raw", NULL);
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (s) {
+        np = cn_sink_acked(s, &acked);
+        CHECK(np == 3 && acked[0] == -1 && acked[1] == -1 && acked[2] == -1, "fresh acked");
+        scan_text(s, 0, 0, "job1", 1, got, sizeof got);
+        CHECK(!strcmp(got, "10 11 12 13"), "fresh sink's scan: %s", got);
+        cn_sink_close(s);
+    }
+    spec_free(&sb);
+}
+
+/* A rejected record as the test keeps it. */
+typedef struct kept_reject {
+    char topic[32], key[64], value[64], error[200];
+    int partition;
+    int64_t offset;
+    bool has_key, has_value;
+} kept_reject;
+
+/* Reads a bounded source to its end; copies every poll's rejects at once (they are valid until
+ * the next poll); the rows as text. Returns the rows, or -1 on an error (in *err). */
+static int read_with_rejects(spec_buf *sb, int cap, sl_buf *text, kept_reject *rej, int *nrej, int64_t *pos0,
+                             char **err) {
+    *nrej = 0;
+    cn_source *s = cn_source_open(&sb->spec, err);
+    if (!s) return -1;
+    sl_batch b;
+    sl_batch_init(&b, sb->spec.row_width, cap);
+    int rows = 0, n;
+    double deadline = now_s() + 10;
+    while (now_s() < deadline && (n = cn_source_poll(s, &b, 100, err)) != CN_EOF) {
+        if (n == CN_ERROR) {
+            rows = -1;
+            break;
+        }
+        const cn_reject *r;
+        int k = cn_source_rejects(s, &r);
+        for (int i = 0; i < k && *nrej < 16; i++) {
+            kept_reject *x = &rej[(*nrej)++];
+            snprintf(x->topic, sizeof x->topic, "%s", r[i].topic);
+            x->partition = r[i].partition;
+            x->offset = r[i].offset;
+            x->has_key = r[i].key != NULL;
+            x->has_value = r[i].value != NULL;
+            snprintf(x->key, sizeof x->key, "%.*s", (int)r[i].klen, r[i].key ? r[i].key : "");
+            snprintf(x->value, sizeof x->value, "%.*s", (int)r[i].vlen, r[i].value ? r[i].value : "");
+            snprintf(x->error, sizeof x->error, "%s", r[i].error);
+        }
+        for (int i = 0; i < b.nrows; i++) {
+            sl_value *row = sl_batch_row(&b, i);
+            sl_buf_puts(text, "[");
+            for (int c = 0; c < sb->spec.ncols; c++) {
+                if (c) sl_buf_puts(text, ", ");
+                if (row[c].null) sl_buf_puts(text, "null");
+                else sl_format_value(text, sb->cols[c].type, row[c]);
+            }
+            sl_buf_puts(text, "]\n");
+        }
+        rows += b.nrows;
+    }
+    const cn_position *p;
+    int np = cn_source_positions(s, &p);
+    *pos0 = np > 0 ? p[0].offset : -1;
+    const cn_reject *r;
+    CHECK(cn_source_rejects(s, &r) == 0 && r == NULL, "rejects after the end");
+    cn_source_close(s);
+    sl_batch_free(&b);
+    return rows;
+}
+
+/* 'scan.dlq.topic': malformed records are rejects (raw bytes, place, reason), not rows, not
+ * fatal, not skipped; the position moves past them; the DLQ wins over ignore-parse-errors. */
+static void test_dlq_source(void) {
+    topic("t_dlq_in", 1);
+    produce("t_dlq_in", 0, "k0", "{\"id\":1,\"name\":\"a\"}", 0);  /* 0 */
+    produce("t_dlq_in", 0, "k1", "{\"id\":2,", 0);                   /* 1 malformed */
+    produce("t_dlq_in", 0, NULL, "{\"id\":3,\"name\":\"c\"}", 0);  /* 2 */
+    produce("t_dlq_in", 0, NULL, "{\"id\":\"abc\"}", 0);             /* 3 a field that does not convert */
+    produce("t_dlq_in", 0, "k4", NULL, 0);                           /* 4 tombstone: skipped as always */
+    produce("t_dlq_in", 0, NULL, "{\"id\":5}", 0);                   /* 5 */
+    produce("t_dlq_in", 0, NULL, "nope", 0);                         /* 6 malformed, the last record */
+    flush_producer();
+    tcol cols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}, {"name", ty(SL_T_STRING), CN_FROM_VALUE}};
+    const int caps[] = {100, 2, 1};
+    for (int c = 0; c < 3; c++) {
+        for (int ipe = 0; ipe < 2; ipe++) {
+            spec_buf sb;
+            make_spec(&sb, "dl", cols, 2, "connector=kafka", "topic=t_dlq_in", "format=json", "scan.dlq.topic=t_dlq",
+                      "scan.bounded.mode=latest-offset", ipe ? "json.ignore-parse-errors=true" : NULL, NULL);
+            sl_buf text = {0};
+            kept_reject rej[16];
+            int nrej;
+            int64_t pos;
+            char *err = NULL;
+            int rows = read_with_rejects(&sb, caps[c], &text, rej, &nrej, &pos, &err);
+            CHECK(rows == 3 && text.data && !strcmp(text.data, "[1, a]\n[3, c]\n[5, null]\n"), "cap %d ipe %d: rows %d "
+                  "%s: %s", caps[c], ipe, rows, err ? err : "", text.data ? text.data : "");
+            CHECK(nrej == 3 && pos == 7, "cap %d ipe %d: %d rejects, position %lld", caps[c], ipe, nrej, (long long)pos);
+            if (nrej == 3) {
+                CHECK(!strcmp(rej[0].topic, "t_dlq_in") && rej[0].partition == 0 && rej[0].offset == 1 &&
+                          rej[0].has_key && !strcmp(rej[0].key, "k1") && !strcmp(rej[0].value, "{\"id\":2,") &&
+                          strstr(rej[0].error, "malformed JSON"),
+                      "reject 0: %s %d %lld %s %s %s", rej[0].topic, rej[0].partition, (long long)rej[0].offset,
+                      rej[0].key, rej[0].value, rej[0].error);
+                CHECK(rej[1].offset == 3 && !rej[1].has_key && !strcmp(rej[1].value, "{\"id\":\"abc\"}") &&
+                          strstr(rej[1].error, "'abc' cannot be read as INT"),
+                      "reject 1: %lld %s %s", (long long)rej[1].offset, rej[1].value, rej[1].error);
+                CHECK(rej[2].offset == 6 && !strcmp(rej[2].value, "nope") && rej[2].has_value, "reject 2: %lld %s",
+                      (long long)rej[2].offset, rej[2].value);
+            }
+            free(err);
+            sl_buf_free(&text);
+            spec_free(&sb);
+        }
+    }
+
+    /* resumed after the first reject: the rest */
+    spec_buf sb;
+    make_spec(&sb, "dl", cols, 2, "connector=kafka", "topic=t_dlq_in", "format=json", "scan.dlq.topic=t_dlq",
+              "scan.bounded.mode=latest-offset", NULL);
+    cn_position at[] = {{"t_dlq_in", 0, 2}};
+    sb.spec.resume = at;
+    sb.spec.nresume = 1;
+    sl_buf text = {0};
+    kept_reject rej[16];
+    int nrej;
+    int64_t pos;
+    char *err = NULL;
+    int rows = read_with_rejects(&sb, 100, &text, rej, &nrej, &pos, &err);
+    CHECK(rows == 2 && nrej == 2 && rej[0].offset == 3 && pos == 7, "resumed: rows %d rejects %d", rows, nrej);
+    sl_buf_free(&text);
+    spec_free(&sb);
+
+    /* upsert-kafka: a keyless record and a bad key are rejects; debezium-json: a bad envelope */
+    topic("t_dlq_ups", 1);
+    produce("t_dlq_ups", 0, "{\"id\":1}", "{\"v\":10}", 0);
+    produce("t_dlq_ups", 0, NULL, "{\"id\":2,\"v\":20}", 0);
+    produce("t_dlq_ups", 0, "{\"id\":", NULL, 0);
+    produce("t_dlq_ups", 0, "{\"id\":1}", NULL, 0);
+    flush_producer();
+    tcol ucols[] = {{"id", ty(SL_T_INT), CN_FROM_KEY}, {"v", ty(SL_T_INT), CN_FROM_VALUE}};
+    static const char *pk[] = {"id"};
+    make_spec(&sb, "du", ucols, 2, "connector=upsert-kafka", "topic=t_dlq_ups", "key.format=json", "value.format=json",
+              "scan.dlq.topic=t_dlq", "scan.bounded.mode=latest-offset", NULL);
+    sb.spec.pk = pk;
+    sb.spec.npk = 1;
+    memset(&text, 0, sizeof text);
+    rows = read_with_rejects(&sb, 100, &text, rej, &nrej, &pos, &err);
+    CHECK(rows == 2 && text.data && !strcmp(text.data, "[1, 10]\n[1, null]\n") && nrej == 2 && pos == 4,
+          "upsert: rows %d rejects %d %s", rows, nrej, text.data ? text.data : "");
+    if (nrej == 2)
+        CHECK(rej[0].offset == 1 && !rej[0].has_key && strstr(rej[0].error, "no key") && rej[1].offset == 2 &&
+                  rej[1].has_key && !rej[1].has_value && !strcmp(rej[1].key, "{\"id\":"),
+              "upsert rejects: %s / %s %s", rej[0].error, rej[1].key, rej[1].error);
+    sl_buf_free(&text);
+    spec_free(&sb);
+
+    topic("t_dlq_dbz", 1);
+    produce("t_dlq_dbz", 0, NULL, "{\"before\":null,\"after\":{\"id\":1},\"op\":\"c\"}", 0);
+    produce("t_dlq_dbz", 0, NULL, "{\"before\":null,\"after\":{\"id\":2},\"op\":\"x\"}", 0);
+    produce("t_dlq_dbz", 0, NULL, "{\"before\":{\"id\":1},\"after\":{\"id\":3},\"op\":\"u\"}", 0);
+    flush_producer();
+    tcol dcols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}};
+    make_spec(&sb, "dd", dcols, 1, "connector=kafka", "topic=t_dlq_dbz", "format=debezium-json", "scan.dlq.topic=t_dlq",
+              "debezium-json.ignore-parse-errors=true", "scan.bounded.mode=latest-offset", NULL);
+    memset(&text, 0, sizeof text);
+    rows = read_with_rejects(&sb, 1, &text, rej, &nrej, &pos, &err);
+    CHECK(rows == 3 && text.data && !strcmp(text.data, "[1]\n[1]\n[3]\n") && nrej == 1 && rej[0].offset == 1 &&
+              strstr(rej[0].error, "unknown Debezium JSON 'op' value 'x'") && pos == 3,
+          "debezium: rows %d rejects %d %s", rows, nrej, text.data ? text.data : "");
+    sl_buf_free(&text);
+    spec_free(&sb);
+
+    /* the option is checked at open */
+    const char *bad[] = {"scan.dlq.topic=", "scan.dlq.topic=  ", "scan.dlq.topic=t_dlq_in", "scan.dlq.topic=a;b"};
+    for (int i = 0; i < 4; i++) {
+        make_spec(&sb, "dl", cols, 2, "connector=kafka", "topic=t_dlq_in", "format=json", bad[i], NULL);
+        cn_source *s = cn_source_open(&sb.spec, &err);
+        CHECK(!s && err && (strstr(err, "dead-letter") || strstr(err, "scan.dlq.topic")), "%s: %s", bad[i],
+              err ? err : "(opened)");
+        cn_source_close(s);
+        free(err);
+        err = NULL;
+        spec_free(&sb);
+    }
+    /* a source without the option has no rejects; datagen neither */
+    tcol g[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}};
+    make_spec(&sb, "dg", g, 1, "connector=datagen", "number-of-rows=1", NULL);
+    cn_source *s = cn_source_open(&sb.spec, &err);
+    const cn_reject *r;
+    CHECK(s && cn_source_rejects(s, &r) == 0 && !r, "datagen rejects");
+    cn_source_close(s);
+    spec_free(&sb);
+}
+
+/* cn_dlq_open: a sink with the source table's connection options that produces ready-made
+ * records with their headers and reads them back. */
+static void test_dlq_sink(void) {
+    tcol cols[] = {{"id", ty(SL_T_INT), CN_FROM_VALUE}};
+    spec_buf sb;
+    char *err = NULL;
+    char boot[256];
+    snprintf(boot, sizeof boot, "properties.bootstrap.servers=%s", g_boot);
+    sl_options_set(&g_session, "sluice.embedded.partitions", "2");
+    make_spec(&sb, "src", cols, 1, "connector=kafka", "topic=t_dlq_src", "format=json", "scan.dlq.topic=t_dlq_out", boot,
+              "properties.client.id=dlq-test", NULL);
+    cn_sink *d = cn_dlq_open(&sb.spec, "t_dlq_out", &err);
+    CHECK(d != NULL, "dlq open %s", err ? err : "");
+    if (d) {
+        CHECK(cn_sink_has_outbox(d), "dlq has an outbox");
+        const int64_t *acked;
+        CHECK(cn_sink_acked(d, &acked) == 2 && acked[0] == -1, "dlq partitions (new topic: the session's count)");
+        cn_header h[] = {{"sluice-error", "malformed JSON", 14}, {"sluice-topic", "t_dlq_src", 9},
+                         {"sluice-partition", "0", 1}, {"sluice-offset", "17", 2}};
+        cn_record r = {1, "raw-key", 7, "{\"id\":", 6, h, 4};
+        cn_tag tag = {"job-d", 0, 5};
+        CHECK(cn_sink_produce(d, &r, &tag, &err) == 0, "dlq produce %s", err ? err : "");
+        r.key = NULL, r.value = NULL, r.partition = 1, tag.seq = 6;
+        CHECK(cn_sink_produce(d, &r, &tag, &err) == 0, "dlq produce %s", err ? err : "");
+        CHECK(cn_sink_flush(d, 5000, &err) == 0, "dlq flush %s", err ? err : "");
+        CHECK(cn_sink_acked(d, &acked) == 2 && acked[0] == -1 && acked[1] == 2, "dlq acked %lld",
+              (long long)acked[1]);
+        char got[64];
+        scan_text(d, 1, 0, "job-d", 0, got, sizeof got);
+        CHECK(!strcmp(got, "5 6"), "dlq scan: %s", got);
+        sl_batch b;
+        sl_batch_init(&b, 1, 2);
+        sl_batch_add_row(&b)[0] = sl_int(1);
+        CHECK(cn_sink_write(d, &b, &err) == CN_ERROR && err && strstr(err, "dead-letter"), "dlq write: %s",
+              err ? err : "");
+        free(err);
+        err = NULL;
+        CHECK(cn_sink_encode(d, &b, keep_and_produce, NULL, &err) == CN_ERROR, "dlq encode");
+        free(err);
+        err = NULL;
+        sl_batch_free(&b);
+        cn_sink_close(d);
+        rawrec recs[4];
+        int n = read_raw("t_dlq_out", 2, recs, 4);
+        CHECK(n == 2 && !strcmp(recs[0].key, "raw-key") && !strcmp(recs[0].val, "{\"id\":") &&
+                  !strcmp(recs[0].hdrs, "sluice-error=malformed JSON;sluice-topic=t_dlq_src;sluice-partition=0;"
+                                        "sluice-offset=17;sluice-job=job-d;sluice-sink=0;sluice-seq=5;") &&
+                  !recs[1].has_key && !recs[1].has_val,
+              "dlq records %d: %s", n, n ? recs[0].hdrs : "");
+    }
+    spec_free(&sb);
+    /* a bad topic; an unreachable bootstrap */
+    make_spec(&sb, "src", cols, 1, "connector=kafka", "topic=t_dlq_src", "format=json", NULL);
+    d = cn_dlq_open(&sb.spec, "", &err);
+    CHECK(!d && err && strstr(err, "dead-letter topic of table 'src'"), "empty dlq topic: %s", err ? err : "");
+    free(err);
+    err = NULL;
+    spec_free(&sb);
+    make_spec(&sb, "src", cols, 1, "connector=kafka", "topic=t_x", "format=json",
+              "properties.bootstrap.servers=127.0.0.1:1", NULL);
+    d = cn_dlq_open(&sb.spec, "t_dlq_x", &err);
+    CHECK(!d && err && strstr(err, "127.0.0.1:1"), "unreachable dlq: %s", err ? err : "");
+    free(err);
+    spec_free(&sb);
+    sl_options_free(&g_session);
+    memset(&g_session, 0, sizeof g_session);
+}
+
+/* Delivery report of the fault test's producer: the error of the last record. */
+static void fault_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
+    (void)rk, (void)opaque;
+    *(rd_kafka_resp_err_t *)m->_private = m->err;
+}
+
+/* Produces one record with a producer that does not retry; its delivery error. */
+static rd_kafka_resp_err_t produce_once(rd_kafka_t *rk, const char *t) {
+    rd_kafka_resp_err_t res = RD_KAFKA_RESP_ERR__IN_PROGRESS;
+    rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(t), RD_KAFKA_V_PARTITION(0), RD_KAFKA_V_VALUE("x", 1),
+                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(&res), RD_KAFKA_V_END);
+    rd_kafka_flush(rk, 5000);
+    return res;
+}
+
+/* The error metadata reports for topic t (or a request error). */
+static rd_kafka_resp_err_t topic_err(rd_kafka_t *rk, const char *t, int *parts) {
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, t, NULL);
+    const struct rd_kafka_metadata *md;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, 2000);
+    if (!e) {
+        e = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
+        if (parts) *parts = md->topic_cnt == 1 ? md->topics[0].partition_cnt : -1;
+        rd_kafka_metadata_destroy(md);
+    }
+    rd_kafka_topic_destroy(rkt);
+    return e;
+}
+
+/* `sluice broker`'s fault commands, run on a mock cluster of the test's own. */
+static void test_broker_commands(void) {
+    char errstr[256];
+    rd_kafka_conf_t *oconf = rd_kafka_conf_new();
+    rd_kafka_conf_set(oconf, "log_level", "0", errstr, sizeof errstr); /* it needs no bootstrap.servers */
+    rd_kafka_t *owner = rd_kafka_new(RD_KAFKA_PRODUCER, oconf, errstr, sizeof errstr);
+    rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(owner, 3);
+    CHECK(mc != NULL, "mock cluster");
+    if (!mc) {
+        rd_kafka_destroy(owner);
+        return;
+    }
+    static const struct { const char *cmd, *reply; } cases[] = {
+        {"create tb 3", "ok"},
+        {"create tb 3", "error: "},  /* exists */
+        {"create tc 0", "error: bad partition count '0'"},
+        {"create", "error: usage: create TOPIC PARTITIONS"},
+        {"  down   2 ", "ok"},
+        {"up 2", "ok"},
+        {"down 9", "error: "},
+        {"down x", "error: bad broker id 'x'"},
+        {"up", "error: usage: up BROKER-ID"},
+        {"rtt 3 25", "ok"},
+        {"rtt 3 0", "ok"},
+        {"rtt 3 -1", "error: bad round-trip time '-1' (ms)"},
+        {"rtt 3", "error: usage: rtt BROKER-ID MS"},
+        {"errors Fetch 2 REQUEST_TIMED_OUT", "ok"},
+        {"errors fetch 1 rd_kafka_resp_err_not_leader_for_partition", "ok"},
+        {"errors 3 1 7", "ok"},
+        {"errors Metadata 1 NOT_LEADER_OR_FOLLOWER", "ok"},
+        {"errors ListOffsets 1 UNKNOWN_TOPIC_OR_PART", "ok"},
+        {"errors Nope 1 REQUEST_TIMED_OUT", "error: unknown API 'Nope'"},
+        {"errors Fetch 0 REQUEST_TIMED_OUT", "error: bad count '0'"},
+        {"errors Fetch 1 NO_SUCH_ERROR", "error: unknown error 'NO_SUCH_ERROR'"},
+        {"errors Fetch 1", "error: usage: errors API COUNT ERROR-NAME"},
+        {"topic-error tb", "error: usage: topic-error TOPIC ERROR-NAME"},
+        {"bogus 1", "error: unknown command 'bogus'"},
+        {"", "error: empty command"},
+        {"a b c d e f g", "error: too many words"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char reply[256];
+        int rc = cn_broker_command(mc, cases[i].cmd, reply, sizeof reply);
+        bool ok = !strcmp(cases[i].reply, "ok");
+        CHECK(rc == (ok ? 0 : -1) && !strncmp(reply, cases[i].reply, strlen(cases[i].reply)), "'%s': %d %s",
+              cases[i].cmd, rc, reply);
+    }
+    /* the effects, seen by a client of that cluster */
+    rd_kafka_mock_clear_request_errors(mc, 1);
+    rd_kafka_mock_clear_request_errors(mc, 2);
+    rd_kafka_mock_clear_request_errors(mc, 3);
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", rd_kafka_mock_cluster_bootstraps(mc), errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "message.send.max.retries", "0", errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "linger.ms", "0", errstr, sizeof errstr);
+    rd_kafka_conf_set(conf, "log_level", "0", errstr, sizeof errstr);
+    rd_kafka_conf_set_dr_msg_cb(conf, fault_dr);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    int parts = 0;
+    CHECK(topic_err(rk, "tb", &parts) == RD_KAFKA_RESP_ERR_NO_ERROR && parts == 3, "created: %d partitions", parts);
+    CHECK(produce_once(rk, "tb") == RD_KAFKA_RESP_ERR_NO_ERROR, "a record before the errors");
+    char reply[256];
+    CHECK(cn_broker_command(mc, "errors Produce 1 NOT_ENOUGH_REPLICAS", reply, sizeof reply) == 0, "%s", reply);
+    rd_kafka_resp_err_t e = produce_once(rk, "tb");
+    CHECK(e == RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, "injected produce error: %s", rd_kafka_err2name(e));
+    CHECK(produce_once(rk, "tb") == RD_KAFKA_RESP_ERR_NO_ERROR, "the next one is fine");
+    CHECK(cn_broker_command(mc, "topic-error tb LEADER_NOT_AVAILABLE", reply, sizeof reply) == 0, "%s", reply);
+    e = topic_err(rk, "tb", NULL);
+    CHECK(e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE, "topic error: %s", rd_kafka_err2name(e));
+    CHECK(cn_broker_command(mc, "topic-error tb NO_ERROR", reply, sizeof reply) == 0, "%s", reply);
+    CHECK(topic_err(rk, "tb", NULL) == RD_KAFKA_RESP_ERR_NO_ERROR, "topic error cleared");
+    rd_kafka_destroy(rk);
+    rd_kafka_mock_cluster_destroy(mc);
+    rd_kafka_destroy(owner);
+}
+
 /* Which sinks take update and delete rows. */
 static void test_accepts_updates(void) {
     static const struct { const char *a, *b; bool want; } cases[] = {
@@ -1452,10 +2217,13 @@ int main(void) {
     void (*tests[])(void) = {test_json_source, test_lenient, test_strict_json, test_latency, test_metadata, test_bounded_modes, test_timestamps,
                              test_group_offsets, test_sink_round_trip, test_datagen, test_positions,
                              test_datagen_positions, test_debezium_source, test_upsert_source, test_upsert_sink,
-                             test_debezium_sink, test_accepts_updates, test_print, test_unreachable};
+                             test_debezium_sink, test_encode, test_produce_headers, test_scan, test_dlq_source,
+                             test_dlq_sink, test_broker_commands, test_accepts_updates, test_print,
+                             test_unreachable};
     const char *names[] = {"json_source", "lenient", "strict_json", "latency", "metadata", "bounded_modes", "timestamps", "group_offsets",
                            "sink_round_trip", "datagen", "positions", "datagen_positions", "debezium_source", "upsert_source",
-                           "upsert_sink", "debezium_sink", "accepts_updates", "print", "unreachable"};
+                           "upsert_sink", "debezium_sink", "encode", "produce_headers", "scan", "dlq_source",
+                           "dlq_sink", "broker_commands", "accepts_updates", "print", "unreachable"};
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++) {
         double t1 = now_s();
         tests[i]();
