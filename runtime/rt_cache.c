@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <xxhash.h>
 #include "../common/sl_error.h"
+#include "rt_slab.h"
 
 #define SLOTS_MMAP_MIN ((size_t)2 << 20)
 
@@ -57,6 +58,8 @@ struct rt_cache {
     sl_buf val;           /* scratch: bytes read from or written to the store */
     rt_work *work;        /* scratch: entries to write back (freed after a big write-back) */
     size_t work_cap;
+    rt_slab *slabs[16];   /* entries of up to 256 bytes, by size in steps of 16 */
+    size_t nmalloced;     /* entries too big for a slab */
 };
 
 /* calloc that never returns NULL. */
@@ -104,31 +107,44 @@ rt_cache *rt_cache_new(rt_store *store, int ns, const rt_cache_ops *ops, void *u
     return c;
 }
 
+/* The slab class of an entry with a klen-byte key, or -1 for a malloc'd one. */
+static int entry_class(size_t klen) {
+    size_t size = sizeof(rt_centry) + klen;
+    return size <= 256 ? (int)((size + 15) / 16) - 1 : -1;
+}
+
+/* Memory for an entry with a klen-byte key. */
+static rt_centry *entry_alloc(rt_cache *c, size_t klen) {
+    int k = entry_class(klen);
+    if (k < 0) {
+        rt_centry *e = malloc(sizeof(rt_centry) + klen);
+        if (!e) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
+        c->nmalloced++;
+        return e;
+    }
+    if (!c->slabs[k]) c->slabs[k] = rt_slab_new((size_t)(k + 1) * 16);
+    return rt_slab_alloc(c->slabs[k]);
+}
+
 /* Frees one entry and its object (unlinked by the caller or going away with the table). */
 static void entry_free(rt_cache *c, rt_centry *e) {
     if (e->obj) c->ops.free(c->ud, e->obj);
-    free(e);
+    int k = entry_class(e->klen);
+    if (k < 0) {
+        free(e);
+        c->nmalloced--;
+    } else {
+        rt_slab_free(c->slabs[k], e);
+    }
 }
 
-static void sort_work(rt_cache *c, size_t n);
-
-/* Frees every entry in address order: freed in the table's (random) order, a million entries
- * cost malloc 0.4 s of consolidation; in address order neighbours merge as they go. */
+/* Frees every entry and object, then the entries' slabs. */
 void rt_cache_free(rt_cache *c) {
     if (!c) return;
-    free(c->work);
-    c->work_cap = c->n ? c->n : 1;
-    c->work = malloc(c->work_cap * sizeof *c->work);
-    size_t n = 0;
-    for (size_t i = 0; i <= c->mask; i++)
-        if (c->slots[i].e) {
-            if (c->work) c->work[n++] = (rt_work){(uint64_t)(uintptr_t)c->slots[i].e, c->slots[i].e};
-            else entry_free(c, c->slots[i].e);
-        }
-    if (c->work) {
-        sort_work(c, n);
-        for (size_t i = 0; i < n; i++) entry_free(c, c->work[i].e);
-    }
+    if (!c->ops.bulk_free || c->nmalloced) /* else slabs hold everything: no entry need be visited */
+        for (size_t i = 0; i <= c->mask; i++)
+            if (c->slots[i].e) entry_free(c, c->slots[i].e);
+    for (int k = 0; k < 16; k++) rt_slab_destroy(c->slabs[k]);
     slots_free(c->slots, c->mask + 1);
     free(c->dirty);
     free(c->work);
@@ -207,8 +223,7 @@ rt_centry *rt_cache_get_hashed(rt_cache *c, uint64_t hash, const void *key, size
             stored = true;
         }
     }
-    rt_centry *e = malloc(sizeof *e + klen);
-    if (!e) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
+    rt_centry *e = entry_alloc(c, klen);
     e->obj = obj;
     e->hash = hash;
     e->klen = (uint32_t)klen;

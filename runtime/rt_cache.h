@@ -13,6 +13,7 @@
 #ifndef RT_CACHE_H
 #define RT_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "../common/sl_buf.h"
@@ -25,6 +26,10 @@ typedef struct rt_cache_ops {
     void *(*decode)(void *ud, const char *data, size_t len);
     /* Frees an object. */
     void (*free)(void *ud, void *obj);
+    /* True when the operator frees all its objects at once after rt_cache_free (they live in
+     * its slab and own nothing else): the cache then drops a million entries without visiting
+     * each one. */
+    bool bulk_free;
 } rt_cache_ops;
 
 /* One key's entry. `obj` is the operator's: NULL means the key has no state (never had, or

@@ -8,6 +8,7 @@
 #include <time.h>
 #include "../common/sl_error.h"
 #include "../connectors/cn_connector.h"
+#include "rt_crash.h"
 #include "rt_store.h"
 
 /* Monotonic milliseconds. */
@@ -59,10 +60,13 @@ static const rt_op_vt *vt_for(const pl_node *n) {
 /* A checkpoint: operators downstream first (sinks flush before state and positions are
  * written), one commit of the store, then the operators' commit notifications. */
 static int checkpoint_all(rt_job *job, rt_op *ops, int nops, int64_t *count, char **err) {
+    rt_crash_point("checkpoint.before-state");
     for (int i = nops - 1; i >= 0; i--)
         if (ops[i].vt->checkpoint(&ops[i], err) < 0) return -1;
     if (job->durable) {
+        rt_crash_point("checkpoint.before-commit");
         if (rt_store_commit(job->store, err) < 0) return -1;
+        rt_crash_point("checkpoint.after-commit");
         (*count)++;
     }
     for (int i = nops - 1; i >= 0; i--)
@@ -97,6 +101,7 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
     char *name = NULL, *path = NULL;
     bool resumed = false;
     job.store = open_store(plan, o, &job, &name, &path, &resumed, err);
+    job.name = name;
     if (!job.store) {
         free(name);
         free(path);
@@ -132,6 +137,9 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
             break;
         }
 
+    /* what the sinks' recoveries delivered at open is confirmed before data flows (R3) */
+    if (rc == 0 && job.durable && rt_store_commit(job.store, err) < 0) rc = -1;
+
     int64_t interval = rt_duration_ms(sl_options_get(o->session, "execution.checkpointing.interval"), 1000);
     int64_t last = now_ms(), checkpoints = 0;
     bool stopped = false;
@@ -149,6 +157,8 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
         for (i = 0; i < nops && rc == 0; i++)
             if (ops[i].vt->finish(&ops[i], err) < 0) rc = -1;
         if (rc == 0 && checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
+        /* and one more, so that the last epoch's delivery is confirmed (its outbox emptied) */
+        if (rc == 0 && job.durable && checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
     }
     /* close what was opened (the last `opened` entries, downstream first) */
     for (i = nops - 1; i >= nops - opened; i--) ops[i].vt->close(&ops[i]);

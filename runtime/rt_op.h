@@ -51,6 +51,7 @@ struct rt_job {
     rt_rows_fn on_rows;
     void *on_rows_ud;
     struct rt_store *store;  /* the job's state (SQLite); every job has one */
+    const char *name;        /* the job's name (tags its delivered records) */
     bool durable;            /* the store survives the job: checkpoints write state into it */
     size_t state_budget;     /* bytes of cached state each stateful operator may keep */
     bool mini_batch;         /* 'table.exec.mini-batch.enabled': fold a batch's changes per key */

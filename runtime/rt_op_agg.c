@@ -20,6 +20,7 @@
 #include "rt_cache.h"
 #include "rt_expr.h"
 #include "rt_op.h"
+#include "rt_slab.h"
 
 typedef struct agg_group {
     int64_t count;     /* rows accumulated minus retracted */
@@ -54,13 +55,14 @@ typedef struct agg_state {
     int ntouch, captouch;
     int64_t batch_no;
     sl_arena *scratch;          /* per batch: mini-batch's results before the batch */
+    rt_slab *slab;              /* the groups (all of one size) */
 } agg_state;
 
 /* ---- group objects and their bytes ---- */
 
 static agg_group *group_new(const agg_state *s) {
-    agg_group *g = calloc(1, sizeof *g + sizeof(rt_acc) * (size_t)s->naggs);
-    if (!g) abort();
+    agg_group *g = rt_slab_alloc(s->slab);
+    memset(g, 0, sizeof *g);
     for (int i = 0; i < s->naggs; i++) rt_acc_init(&g->acc[i]);
     return g;
 }
@@ -69,7 +71,7 @@ static void group_free(void *ud, void *obj) {
     agg_state *s = ud;
     agg_group *g = obj;
     for (int i = 0; i < s->naggs; i++) rt_acc_free(&s->n->aggs[i], &g->acc[i]);
-    free(g);
+    rt_slab_free(s->slab, g);
 }
 
 static size_t group_bytes(const agg_state *s, const agg_group *g) {
@@ -88,8 +90,7 @@ static void group_encode(void *ud, const void *obj, sl_buf *out) {
 
 static void *group_decode(void *ud, const char *data, size_t len) {
     agg_state *s = ud;
-    agg_group *g = calloc(1, sizeof *g + sizeof(rt_acc) * (size_t)s->naggs);
-    if (!g) abort();
+    agg_group *g = group_new(s);
     rt_reader r = rt_reader_of(data, len);
     g->count = rt_get_varint(&r);
     g->seq = rt_get_varint(&r);
@@ -99,13 +100,22 @@ static void *group_decode(void *ud, const char *data, size_t len) {
         if (!rt_acc_decode(&s->n->aggs[i], &g->acc[i], &r)) break;
     if (i < s->naggs || !rt_reader_done(&r)) {
         for (int k = 0; k < i; k++) rt_acc_free(&s->n->aggs[k], &g->acc[k]);
-        free(g);
+        rt_slab_free(s->slab, g);
         return NULL;
     }
     return g;
 }
 
-static const rt_cache_ops group_ops = {group_encode, group_decode, group_free};
+/* True when a group owns memory beyond its slab object: strings kept by MIN/MAX/FIRST_VALUE/
+ * LAST_VALUE, LISTAGG's text, the value lists of retractable aggregates. */
+static bool groups_own_heap(const pl_node *n, bool retract) {
+    for (int i = 0; i < n->naggs; i++) {
+        int fn = n->aggs[i].fn;
+        bool keeps = fn == PL_AGG_MIN || fn == PL_AGG_MAX || fn == PL_AGG_FIRST_VALUE || fn == PL_AGG_LAST_VALUE;
+        if (fn == PL_AGG_LISTAGG || (keeps && (retract || n->aggs[i].arg_type.id == SL_T_STRING))) return true;
+    }
+    return false;
+}
 
 /* Distinct counts: an int64 per (group, aggregate, value). */
 static void count_encode(void *ud, const void *obj, sl_buf *out) { (void)ud; rt_put_varint(out, *(const int64_t *)obj); }
@@ -120,7 +130,7 @@ static void *count_decode(void *ud, const char *data, size_t len) {
     return p;
 }
 static void count_free(void *ud, void *obj) { (void)ud; free(obj); }
-static const rt_cache_ops count_ops = {count_encode, count_decode, count_free};
+static const rt_cache_ops count_ops = {count_encode, count_decode, count_free, false};
 
 /* ---- open / close ---- */
 
@@ -133,11 +143,13 @@ static int agg_open(rt_op *op, char **err) {
     s->width = n->ncols;
     s->retract = n->input->updating;
     for (int i = 0; i < n->naggs; i++) s->has_distinct |= n->aggs[i].distinct;
+    s->slab = rt_slab_new(sizeof(agg_group) + sizeof(rt_acc) * (size_t)n->naggs);
     char name[64];
     snprintf(name, sizeof name, "agg-%d", op->index);
     int ns = rt_store_namespace(op->job->store, name, err);
     if (ns < 0) return -1;
     size_t budget = op->job->state_budget;
+    rt_cache_ops group_ops = {group_encode, group_decode, group_free, !groups_own_heap(n, s->retract)};
     s->groups = rt_cache_new(op->job->store, ns, &group_ops, s, s->has_distinct ? budget / 4 * 3 : budget);
     if (s->has_distinct) {
         snprintf(name, sizeof name, "agg-%d-distinct", op->index);
@@ -159,6 +171,7 @@ static void agg_close(rt_op *op) {
     if (!s) return;
     if (s->groups) rt_cache_free(s->groups);
     if (s->distinct) rt_cache_free(s->distinct);
+    rt_slab_destroy(s->slab);
     sl_buf_free(&s->dkey);
     if (s->out.vals) sl_batch_free(&s->out);
     free(s->before);

@@ -66,7 +66,7 @@ static void row_free(void *ud, void *obj) {
     free(r);
 }
 
-static const rt_cache_ops row_ops = {row_encode, row_decode, row_free};
+static const rt_cache_ops row_ops = {row_encode, row_decode, row_free, false};
 
 static int norm_open(rt_op *op, char **err) {
     norm_state *s = calloc(1, sizeof *s);

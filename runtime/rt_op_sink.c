@@ -1,4 +1,12 @@
-/* rt_op_sink.c: SINK: writes rows to a table's connector (Kafka, print, blackhole).
+/* rt_op_sink.c: SINK: writes rows to a table's connector (Kafka, print, blackhole), with the
+ * table's 'sink.delivery-guarantee' (as Flink's option; the session's value is the default):
+ *   'exactly-once'  (the default for a job with durable state) rows become records in the
+ *                   job's outbox and are produced after the checkpoint holding them commits
+ *                   (rt_outbox.c, docs/exactly-once.md); a sink without an outbox (print,
+ *                   blackhole) and a job without durable state fall back to at-least-once;
+ *   'at-least-once' (the default otherwise) rows are produced at once and every checkpoint
+ *                   waits for their acknowledgement before it commits;
+ *   'none'          rows are produced at once and never waited for.
  *
  * As Flink's sink constraint enforcer, a NULL in a NOT NULL column (declared, or part of the
  * PRIMARY KEY) fails the job ('table.exec.sink.not-null-enforcer' = 'ERROR', the default) or
@@ -9,9 +17,15 @@
 #include "../common/sl_error.h"
 #include "../connectors/cn_connector.h"
 #include "rt_op.h"
+#include "rt_outbox.h"
+#include "rt_store.h"
+
+enum { DELIVER_EXACTLY_ONCE, DELIVER_AT_LEAST_ONCE, DELIVER_NONE };
 
 typedef struct sink_state {
     cn_sink *sink;
+    int guarantee;
+    rt_outbox *outbox;   /* exactly-once only */
     cn_column *cols;
     int *not_null;     /* sink row positions that must not be NULL */
     int nnot_null;
@@ -73,31 +87,73 @@ static int sink_open(rt_op *op, char **err) {
     find_not_null(n, s);
     const char *mode = sl_options_get(op->job->session, "table.exec.sink.not-null-enforcer");
     s->drop_nulls = mode && !strcasecmp(mode, "DROP");
-    return s->sink ? 0 : -1;
+    if (!s->sink) return -1;
+    const char *g = sl_options_get(&n->sink->opts, "sink.delivery-guarantee");
+    if (!g) g = sl_options_get(op->job->session, "sink.delivery-guarantee");
+    if (!g) s->guarantee = op->job->durable ? DELIVER_EXACTLY_ONCE : DELIVER_AT_LEAST_ONCE;
+    else if (!strcasecmp(g, "exactly-once")) s->guarantee = DELIVER_EXACTLY_ONCE;
+    else if (!strcasecmp(g, "at-least-once")) s->guarantee = DELIVER_AT_LEAST_ONCE;
+    else if (!strcasecmp(g, "none")) s->guarantee = DELIVER_NONE;
+    else {
+        *err = sl_strdupf("Invalid value '%s' for option 'sink.delivery-guarantee' of table '%s' (exactly-once, "
+                          "at-least-once, none)", g, n->sink->name);
+        return -1;
+    }
+    if (s->guarantee == DELIVER_EXACTLY_ONCE && (!op->job->durable || !cn_sink_has_outbox(s->sink)))
+        s->guarantee = DELIVER_AT_LEAST_ONCE;
+    if (s->guarantee != DELIVER_EXACTLY_ONCE) return 0;
+    /* what an earlier run of the job left undelivered goes out first (the job commits after) */
+    s->outbox = rt_outbox_open(op->job->store, s->sink, op->job->name, op->index, op->job->session, err);
+    return s->outbox && rt_outbox_recover(s->outbox, err) == 0 ? 0 : -1;
+}
+
+/* Exactly-once: one encoded record into the outbox. */
+static int to_outbox(void *ud, const cn_record *r, char **err) { return rt_outbox_add(ud, r, err); }
+
+/* Writes a batch: produced at once, or into the outbox. */
+static int write_rows(sink_state *s, const sl_batch *in, char **err) {
+    if (s->outbox) return cn_sink_encode(s->sink, in, to_outbox, s->outbox, err);
+    return cn_sink_write(s->sink, in, err);
 }
 
 static int sink_push(rt_op *op, sl_batch *in, char **err) {
     sink_state *s = op->state;
     if (s->nnot_null && enforce_not_null(op, s, in, err) < 0) {
         char *ignored = NULL;
-        if (in->nrows && cn_sink_write(s->sink, in, &ignored) == 0) op->job->rows_out += in->nrows;
+        if (in->nrows && write_rows(s, in, &ignored) == 0) op->job->rows_out += in->nrows;
         free(ignored);
         return -1;
     }
-    if (cn_sink_write(s->sink, in, err) < 0) return -1;
+    if (write_rows(s, in, err) < 0) return -1;
     op->job->rows_out += in->nrows;
     return 0;
 }
 
-/* Waits until everything written so far is acknowledged (before offsets are committed). */
+/* A checkpoint: exactly-once confirms the previous epoch's delivery into the transaction;
+ * at-least-once waits for the acknowledgement of everything written; none does nothing. */
 static int sink_checkpoint(rt_op *op, char **err) {
     sink_state *s = op->state;
+    if (s->outbox) return rt_outbox_prepare(s->outbox, err);
+    if (s->guarantee == DELIVER_NONE) return 0;
+    return cn_sink_flush(s->sink, 60000, err) < 0 ? -1 : 0;
+}
+
+/* The checkpoint committed: exactly-once produces what it made durable. */
+static int sink_committed(rt_op *op, char **err) {
+    sink_state *s = op->state;
+    return s->outbox ? rt_outbox_deliver(s->outbox, err) : 0;
+}
+
+static int sink_finish(rt_op *op, char **err) {
+    sink_state *s = op->state;
+    if (s->outbox) return 0; /* the job's last checkpoints deliver and confirm */
     return cn_sink_flush(s->sink, 60000, err) < 0 ? -1 : 0;
 }
 
 static void sink_close(rt_op *op) {
     sink_state *s = op->state;
     if (!s) return;
+    rt_outbox_close(s->outbox);
     if (s->sink) cn_sink_close(s->sink);
     free(s->cols);
     free(s->not_null);
@@ -105,4 +161,5 @@ static void sink_close(rt_op *op) {
     op->state = NULL;
 }
 
-const rt_op_vt rt_sink_vt = {"sink", sink_open, NULL, sink_push, sink_checkpoint, sink_checkpoint, sink_close, NULL};
+const rt_op_vt rt_sink_vt = {"sink", sink_open, NULL, sink_push, sink_checkpoint, sink_finish, sink_close,
+                             sink_committed};

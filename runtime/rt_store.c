@@ -27,38 +27,12 @@
 #include <sqlite3.h>
 #include "../common/sl_error.h"
 
+#include "rt_store_int.h"
+
 #define RT_STORE_VERSION "1"
 
-/* One namespace's table pair and its prepared statements. */
-typedef struct rt_ns {
-    char *name;
-    sqlite3_stmt *get, *put, *del, *count;        /* s<id> */
-    sqlite3_stmt *oget, *oupd, *oins, *odel, *ocount; /* o<id> */
-    int64_t ov_rows;                              /* rows in o<id> (0: never look there) */
-} rt_ns;
-
-/* One source's positions waiting for the next checkpoint. */
-typedef struct rt_pending {
-    int source;
-    cn_position *p; /* topics malloc'd */
-    int n;
-} rt_pending;
-
-struct rt_store {
-    sqlite3 *db;
-    char *path;      /* NULL for a temporary database */
-    char *job;
-    int64_t ckpt;
-    bool failed;     /* an earlier error: the open transaction can no longer be trusted */
-    rt_ns *ns;       /* indexed by namespace id (slot 0 unused) */
-    int nns;
-    sqlite3_stmt *set_ckpt, *pos_del, *pos_ins, *pos_get;
-    rt_pending *pending; /* positions set since the last checkpoint, written by the next commit */
-    int npending;
-};
-
 /* malloc that never returns NULL (as sl_buf and sl_arena do). */
-static void *xmalloc(size_t n) {
+void *rts_xmalloc(size_t n) {
     void *p = malloc(n ? n : 1);
     if (!p) { fprintf(stderr, "sluice: out of memory\n"); abort(); }
     return p;
@@ -67,7 +41,7 @@ static void *xmalloc(size_t n) {
 /* strdup that never returns NULL. */
 static char *xstrdup(const char *s) {
     size_t n = strlen(s) + 1;
-    return memcpy(xmalloc(n), s, n);
+    return memcpy(rts_xmalloc(n), s, n);
 }
 
 /* How messages name the database. */
@@ -75,14 +49,14 @@ static const char *where(const rt_store *s) { return s->path ? s->path : "a temp
 
 /* The message for a failed SQLite call: what was being done, the job, the file and SQLite's
  * own words; marks the store failed (see the top of the file). */
-static char *db_error(rt_store *s, const char *what) {
+char *rts_db_error(rt_store *s, const char *what) {
     s->failed = true;
     return sl_strdupf("Cannot %s the state of job '%s' (%s): %s", what, s->job, where(s),
                       s->db ? sqlite3_errmsg(s->db) : "out of memory");
 }
 
 /* The message for any call after the store failed. */
-static char *failed_error(const rt_store *s) {
+char *rts_failed_error(const rt_store *s) {
     return sl_strdupf("The state of job '%s' (%s) is unusable after an earlier error", s->job, where(s));
 }
 
@@ -90,17 +64,17 @@ static char *failed_error(const rt_store *s) {
 static int exec(rt_store *s, const char *sql) { return sqlite3_exec(s->db, sql, NULL, NULL, NULL); }
 
 /* Prepares a statement kept for the store's lifetime; NULL + *err on failure. */
-static sqlite3_stmt *prepare(rt_store *s, const char *sql, char **err) {
+sqlite3_stmt *rts_prepare(rt_store *s, const char *sql, char **err) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        *err = db_error(s, "prepare");
+        *err = rts_db_error(s, "prepare");
         return NULL;
     }
     return st;
 }
 
 /* Binds bytes as a BLOB; an empty key or value is a zero-length BLOB, never NULL. */
-static int bind_bytes(sqlite3_stmt *st, int i, const void *p, size_t n) {
+int rts_bind_bytes(sqlite3_stmt *st, int i, const void *p, size_t n) {
     if (n == 0 || !p) return sqlite3_bind_zeroblob(st, i, 0);
     return sqlite3_bind_blob64(st, i, p, (sqlite3_uint64)n, SQLITE_STATIC);
 }
@@ -108,12 +82,12 @@ static int bind_bytes(sqlite3_stmt *st, int i, const void *p, size_t n) {
 /* Binds (hash, key) as parameters 1 and 2 of a keyed statement. */
 static int bind_key(sqlite3_stmt *st, uint64_t hash, const void *key, size_t klen) {
     int rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)hash);
-    return rc == SQLITE_OK ? bind_bytes(st, 2, key, klen) : rc;
+    return rc == SQLITE_OK ? rts_bind_bytes(st, 2, key, klen) : rc;
 }
 
 /* Steps a statement that returns no rows and resets it: SQLITE_DONE or the error code (the
  * message stays readable through sqlite3_errmsg until the next call). */
-static int step_done(sqlite3_stmt *st) {
+int rts_step_done(sqlite3_stmt *st) {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) rc = SQLITE_DONE;
     if (rc != SQLITE_DONE) return rc;
@@ -124,7 +98,7 @@ static int step_done(sqlite3_stmt *st) {
 /* Reads one meta value into a malloc'd string (*out NULL when absent): 0 or -1 + *err. */
 static int meta_get(rt_store *s, const char *k, char **out, char **err) {
     *out = NULL;
-    sqlite3_stmt *st = prepare(s, "SELECT v FROM meta WHERE k = ?1", err);
+    sqlite3_stmt *st = rts_prepare(s, "SELECT v FROM meta WHERE k = ?1", err);
     if (!st) return -1;
     sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -132,7 +106,7 @@ static int meta_get(rt_store *s, const char *k, char **out, char **err) {
         const unsigned char *v = sqlite3_column_text(st, 0);
         *out = xstrdup(v ? (const char *)v : "");
     } else if (rc != SQLITE_DONE) {
-        *err = db_error(s, "read");
+        *err = rts_db_error(s, "read");
     }
     sqlite3_finalize(st);
     return *err ? -1 : 0;
@@ -140,12 +114,12 @@ static int meta_get(rt_store *s, const char *k, char **out, char **err) {
 
 /* Writes one meta value in the open transaction: 0 or -1 + *err. */
 static int meta_put(rt_store *s, const char *k, const char *v, char **err) {
-    sqlite3_stmt *st = prepare(s, "INSERT OR REPLACE INTO meta(k, v) VALUES (?1, ?2)", err);
+    sqlite3_stmt *st = rts_prepare(s, "INSERT OR REPLACE INTO meta(k, v) VALUES (?1, ?2)", err);
     if (!st) return -1;
     sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, v ? v : "", -1, SQLITE_STATIC);
-    int rc = step_done(st);
-    if (rc != SQLITE_DONE) *err = db_error(s, "write");
+    int rc = rts_step_done(st);
+    if (rc != SQLITE_DONE) *err = rts_db_error(s, "write");
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -156,7 +130,7 @@ static int setup_meta(rt_store *s, const char *fingerprint, const char *plan_tex
                 "CREATE TABLE IF NOT EXISTS namespaces(name TEXT PRIMARY KEY, id INTEGER UNIQUE);"
                 "CREATE TABLE IF NOT EXISTS positions(source INTEGER, topic TEXT, part INTEGER,"
                 " next_offset INTEGER, PRIMARY KEY (source, topic, part)) WITHOUT ROWID;") != SQLITE_OK) {
-        *err = db_error(s, "create");
+        *err = rts_db_error(s, "create");
         return -1;
     }
     char *version, *fp = NULL, *plan = NULL, *ckpt = NULL;
@@ -210,7 +184,7 @@ rt_store *rt_store_open(const char *path, const char *job, const char *fingerpri
     const char *file = path ? path : "";
     if (path) s->path = xstrdup(path);
     if (sqlite3_open_v2(file, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        *err = db_error(s, "open");
+        *err = rts_db_error(s, "open");
         rt_store_close(s);
         return NULL;
     }
@@ -228,16 +202,17 @@ rt_store *rt_store_open(const char *path, const char *job, const char *fingerpri
         return NULL;
     }
     if (rc != SQLITE_OK) {
-        *err = db_error(s, "open");
+        *err = rts_db_error(s, "open");
         rt_store_close(s);
         return NULL;
     }
     if (setup_meta(s, fingerprint ? fingerprint : "", plan_text ? plan_text : "", resumed, err) < 0 ||
-        !(s->set_ckpt = prepare(s, "UPDATE meta SET v = ?1 WHERE k = 'checkpoint'", err)) ||
-        !(s->pos_del = prepare(s, "DELETE FROM positions WHERE source = ?1", err)) ||
-        !(s->pos_ins = prepare(s, "INSERT OR REPLACE INTO positions(source, topic, part, next_offset) "
+        rts_outbox_setup(s, err) < 0 ||
+        !(s->set_ckpt = rts_prepare(s, "UPDATE meta SET v = ?1 WHERE k = 'checkpoint'", err)) ||
+        !(s->pos_del = rts_prepare(s, "DELETE FROM positions WHERE source = ?1", err)) ||
+        !(s->pos_ins = rts_prepare(s, "INSERT OR REPLACE INTO positions(source, topic, part, next_offset) "
                                   "VALUES (?1, ?2, ?3, ?4)", err)) ||
-        !(s->pos_get = prepare(s, "SELECT topic, part, next_offset FROM positions WHERE source = ?1 "
+        !(s->pos_get = rts_prepare(s, "SELECT topic, part, next_offset FROM positions WHERE source = ?1 "
                                   "ORDER BY topic, part", err))) {
         *resumed = false;
         rt_store_close(s);
@@ -262,6 +237,7 @@ void rt_store_close(rt_store *s) {
         sqlite3_finalize(s->pos_del);
         sqlite3_finalize(s->pos_ins);
         sqlite3_finalize(s->pos_get);
+        rts_outbox_free(s);
         sqlite3_close(s->db);
     }
     for (int i = 0; i < s->npending; i++) rt_store_free_positions(s->pending[i].p, s->pending[i].n);
@@ -291,7 +267,7 @@ static int ns_prepare(rt_store *s, int id, const char *name, char **err) {
 #define PREP(field, fmt)                                   \
     do {                                                   \
         snprintf(sql, sizeof sql, fmt, id);                \
-        if (!(n->field = prepare(s, sql, err))) return -1; \
+        if (!(n->field = rts_prepare(s, sql, err))) return -1; \
     } while (0)
     PREP(get, "SELECT v FROM s%d WHERE h = ?1 AND k = ?2");
     /* changes() is 0 when h is taken by another key: then the key goes to the overflow */
@@ -306,7 +282,7 @@ static int ns_prepare(rt_store *s, int id, const char *name, char **err) {
     PREP(ocount, "SELECT count(*) FROM o%d");
 #undef PREP
     if (sqlite3_step(n->ocount) != SQLITE_ROW) {
-        *err = db_error(s, "read");
+        *err = rts_db_error(s, "read");
         sqlite3_reset(n->ocount);
         return -1;
     }
@@ -317,34 +293,34 @@ static int ns_prepare(rt_store *s, int id, const char *name, char **err) {
 
 int rt_store_namespace(rt_store *s, const char *name, char **err) {
     *err = NULL;
-    if (s->failed) { *err = failed_error(s); return -1; }
+    if (s->failed) { *err = rts_failed_error(s); return -1; }
     for (int i = 1; i < s->nns; i++)
         if (s->ns[i].name && strcmp(s->ns[i].name, name) == 0) return i;
-    sqlite3_stmt *st = prepare(s, "SELECT id FROM namespaces WHERE name = ?1", err);
+    sqlite3_stmt *st = rts_prepare(s, "SELECT id FROM namespaces WHERE name = ?1", err);
     if (!st) return -1;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int id = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) { *err = db_error(s, "read"); return -1; }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) { *err = rts_db_error(s, "read"); return -1; }
     if (rc == SQLITE_DONE) { /* new: next id, tables and the row, all in the open transaction */
-        if (!(st = prepare(s, "SELECT coalesce(max(id), 0) + 1 FROM namespaces", err))) return -1;
+        if (!(st = rts_prepare(s, "SELECT coalesce(max(id), 0) + 1 FROM namespaces", err))) return -1;
         rc = sqlite3_step(st);
         id = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
         sqlite3_finalize(st);
-        if (rc != SQLITE_ROW) { *err = db_error(s, "read"); return -1; }
+        if (rc != SQLITE_ROW) { *err = rts_db_error(s, "read"); return -1; }
         char *sql = sl_strdupf("CREATE TABLE s%d(h INTEGER PRIMARY KEY, k BLOB NOT NULL, v BLOB NOT NULL);"
                                "CREATE TABLE o%d(h INTEGER, k BLOB, v BLOB NOT NULL, PRIMARY KEY (h, k)) "
                                "WITHOUT ROWID;",
                                id, id);
         rc = exec(s, sql);
         free(sql);
-        if (rc != SQLITE_OK) { *err = db_error(s, "create"); return -1; }
-        if (!(st = prepare(s, "INSERT INTO namespaces(name, id) VALUES (?1, ?2)", err))) return -1;
+        if (rc != SQLITE_OK) { *err = rts_db_error(s, "create"); return -1; }
+        if (!(st = rts_prepare(s, "INSERT INTO namespaces(name, id) VALUES (?1, ?2)", err))) return -1;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, id);
-        rc = step_done(st);
-        if (rc != SQLITE_DONE) *err = db_error(s, "write");
+        rc = rts_step_done(st);
+        if (rc != SQLITE_DONE) *err = rts_db_error(s, "write");
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) return -1;
     }
@@ -362,7 +338,7 @@ int rt_store_namespace(rt_store *s, const char *name, char **err) {
 /* The namespace with this id, or NULL + *err (also when the store failed earlier). */
 static rt_ns *ns_of(rt_store *s, int ns, char **err) {
     *err = NULL;
-    if (s->failed) { *err = failed_error(s); return NULL; }
+    if (s->failed) { *err = rts_failed_error(s); return NULL; }
     if (ns <= 0 || ns >= s->nns || !s->ns[ns].name) {
         *err = sl_strdupf("Unknown state namespace %d of job '%s'", ns, s->job);
         return NULL;
@@ -382,7 +358,7 @@ static int select_value(rt_store *s, sqlite3_stmt *st, uint64_t hash, const void
         sqlite3_reset(st);
         return 1;
     }
-    if (rc != SQLITE_DONE) { *err = db_error(s, "read"); sqlite3_reset(st); return -1; }
+    if (rc != SQLITE_DONE) { *err = rts_db_error(s, "read"); sqlite3_reset(st); return -1; }
     sqlite3_reset(st);
     return 0;
 }
@@ -400,7 +376,7 @@ int rt_store_get(rt_store *s, int ns, uint64_t hash, const void *key, size_t kle
 static int overflow_del(rt_store *s, rt_ns *n, uint64_t hash, const void *key, size_t klen, char **err) {
     if (n->ov_rows == 0) return 0;
     bind_key(n->odel, hash, key, klen);
-    if (step_done(n->odel) != SQLITE_DONE) { *err = db_error(s, "write"); sqlite3_reset(n->odel); return -1; }
+    if (rts_step_done(n->odel) != SQLITE_DONE) { *err = rts_db_error(s, "write"); sqlite3_reset(n->odel); return -1; }
     n->ov_rows -= sqlite3_changes(s->db);
     if (n->ov_rows < 0) n->ov_rows = 0;
     return 0;
@@ -411,17 +387,17 @@ int rt_store_put(rt_store *s, int ns, uint64_t hash, const void *key, size_t kle
     rt_ns *n = ns_of(s, ns, err);
     if (!n) return -1;
     bind_key(n->put, hash, key, klen);
-    bind_bytes(n->put, 3, val, vlen);
-    if (step_done(n->put) != SQLITE_DONE) { *err = db_error(s, "write"); sqlite3_reset(n->put); return -1; }
+    rts_bind_bytes(n->put, 3, val, vlen);
+    if (rts_step_done(n->put) != SQLITE_DONE) { *err = rts_db_error(s, "write"); sqlite3_reset(n->put); return -1; }
     if (sqlite3_changes(s->db) > 0) return overflow_del(s, n, hash, key, klen, err); /* in s<id> now */
     /* h belongs to another key: update the key's overflow row, or add one */
     bind_key(n->oupd, hash, key, klen);
-    bind_bytes(n->oupd, 3, val, vlen);
-    if (step_done(n->oupd) != SQLITE_DONE) { *err = db_error(s, "write"); sqlite3_reset(n->oupd); return -1; }
+    rts_bind_bytes(n->oupd, 3, val, vlen);
+    if (rts_step_done(n->oupd) != SQLITE_DONE) { *err = rts_db_error(s, "write"); sqlite3_reset(n->oupd); return -1; }
     if (sqlite3_changes(s->db) > 0) return 0;
     bind_key(n->oins, hash, key, klen);
-    bind_bytes(n->oins, 3, val, vlen);
-    if (step_done(n->oins) != SQLITE_DONE) { *err = db_error(s, "write"); sqlite3_reset(n->oins); return -1; }
+    rts_bind_bytes(n->oins, 3, val, vlen);
+    if (rts_step_done(n->oins) != SQLITE_DONE) { *err = rts_db_error(s, "write"); sqlite3_reset(n->oins); return -1; }
     n->ov_rows++;
     return 0;
 }
@@ -430,7 +406,7 @@ int rt_store_del(rt_store *s, int ns, uint64_t hash, const void *key, size_t kle
     rt_ns *n = ns_of(s, ns, err);
     if (!n) return -1;
     bind_key(n->del, hash, key, klen);
-    if (step_done(n->del) != SQLITE_DONE) { *err = db_error(s, "write"); sqlite3_reset(n->del); return -1; }
+    if (rts_step_done(n->del) != SQLITE_DONE) { *err = rts_db_error(s, "write"); sqlite3_reset(n->del); return -1; }
     return overflow_del(s, n, hash, key, klen, err);
 }
 
@@ -438,7 +414,7 @@ int rt_store_del(rt_store *s, int ns, uint64_t hash, const void *key, size_t kle
 static int64_t count_rows(rt_store *s, sqlite3_stmt *st, char **err) {
     int rc = sqlite3_step(st);
     int64_t c = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    if (rc != SQLITE_ROW) *err = db_error(s, "read");
+    if (rc != SQLITE_ROW) *err = rts_db_error(s, "read");
     sqlite3_reset(st);
     return c;
 }
@@ -455,7 +431,7 @@ int64_t rt_store_count(rt_store *s, int ns, char **err) {
 
 int rt_store_set_positions(rt_store *s, int source, const cn_position *p, int n, char **err) {
     *err = NULL;
-    if (s->failed) { *err = failed_error(s); return -1; }
+    if (s->failed) { *err = rts_failed_error(s); return -1; }
     rt_pending *d = NULL;
     for (int i = 0; i < s->npending && !d; i++)
         if (s->pending[i].source == source) d = &s->pending[i];
@@ -469,7 +445,7 @@ int rt_store_set_positions(rt_store *s, int source, const cn_position *p, int n,
         rt_store_free_positions(d->p, d->n);
     }
     d->n = n > 0 ? n : 0;
-    d->p = xmalloc((size_t)d->n * sizeof *d->p);
+    d->p = rts_xmalloc((size_t)d->n * sizeof *d->p);
     for (int i = 0; i < d->n; i++) {
         d->p[i] = p[i];
         d->p[i].topic = xstrdup(p[i].topic ? p[i].topic : "");
@@ -484,18 +460,18 @@ static int write_positions(rt_store *s, char **err) {
     for (int i = 0; i < s->npending && rc == SQLITE_DONE; i++) {
         const rt_pending *d = &s->pending[i];
         sqlite3_bind_int(s->pos_del, 1, d->source);
-        rc = step_done(s->pos_del);
+        rc = rts_step_done(s->pos_del);
         if (rc != SQLITE_DONE) sqlite3_reset(s->pos_del);
         for (int j = 0; j < d->n && rc == SQLITE_DONE; j++) {
             sqlite3_bind_int(s->pos_ins, 1, d->source);
             sqlite3_bind_text(s->pos_ins, 2, d->p[j].topic, -1, SQLITE_STATIC);
             sqlite3_bind_int(s->pos_ins, 3, d->p[j].partition);
             sqlite3_bind_int64(s->pos_ins, 4, d->p[j].offset);
-            rc = step_done(s->pos_ins);
+            rc = rts_step_done(s->pos_ins);
             if (rc != SQLITE_DONE) sqlite3_reset(s->pos_ins);
         }
     }
-    if (rc != SQLITE_DONE) { *err = db_error(s, "write"); return -1; }
+    if (rc != SQLITE_DONE) { *err = rts_db_error(s, "write"); return -1; }
     for (int i = 0; i < s->npending; i++) rt_store_free_positions(s->pending[i].p, s->pending[i].n);
     s->npending = 0;
     return 0;
@@ -505,7 +481,7 @@ int rt_store_get_positions(rt_store *s, int source, cn_position **out, int *n, c
     *err = NULL;
     *out = NULL;
     *n = 0;
-    if (s->failed) { *err = failed_error(s); return -1; }
+    if (s->failed) { *err = rts_failed_error(s); return -1; }
     cn_position *p = NULL;
     int len = 0, cap = 0, rc;
     sqlite3_bind_int(s->pos_get, 1, source);
@@ -523,7 +499,7 @@ int rt_store_get_positions(rt_store *s, int source, cn_position **out, int *n, c
         len++;
     }
     if (rc != SQLITE_DONE) {
-        *err = db_error(s, "read");
+        *err = rts_db_error(s, "read");
         sqlite3_reset(s->pos_get);
         rt_store_free_positions(p, len);
         return -1;
@@ -541,7 +517,7 @@ void rt_store_free_positions(cn_position *p, int n) {
 
 int rt_store_commit(rt_store *s, char **err) {
     *err = NULL;
-    if (s->failed) { *err = failed_error(s); return -1; }
+    if (s->failed) { *err = rts_failed_error(s); return -1; }
     if (sqlite3_get_autocommit(s->db)) { /* cannot happen unless SQLite dropped the transaction */
         s->failed = true;
         *err = sl_strdupf("Cannot commit checkpoint %lld of job '%s' (%s): its transaction was lost",
@@ -553,7 +529,7 @@ int rt_store_commit(rt_store *s, char **err) {
         return -1;
     }
     sqlite3_bind_int64(s->set_ckpt, 1, s->ckpt + 1);
-    int rc = step_done(s->set_ckpt);
+    int rc = rts_step_done(s->set_ckpt);
     if (rc == SQLITE_DONE) rc = exec(s, "COMMIT") == SQLITE_OK ? SQLITE_DONE : SQLITE_ERROR;
     if (rc != SQLITE_DONE) {
         *err = sl_strdupf("Cannot commit checkpoint %lld of job '%s' (%s): %s", (long long)s->ckpt + 1, s->job,
@@ -565,7 +541,7 @@ int rt_store_commit(rt_store *s, char **err) {
     }
     s->ckpt++;
     if (exec(s, "BEGIN IMMEDIATE") != SQLITE_OK) {
-        *err = db_error(s, "continue after the checkpoint");
+        *err = rts_db_error(s, "continue after the checkpoint");
         return -1;
     }
     return 0;

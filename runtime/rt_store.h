@@ -68,6 +68,29 @@ void rt_store_free_positions(cn_position *p, int n);
  * failure the database still holds the previous checkpoint and the job must stop. */
 int rt_store_commit(rt_store *s, char **err);
 
+/* ---- the outbox of exactly-once sinks (rt_store_outbox.c; docs/exactly-once.md) ----
+ *   outbox(sink, seq, part, k, v, h)        PRIMARY KEY (sink, seq): records to deliver
+ *   sinks(sink, next_seq)                   each sink's next sequence number
+ *   scan_starts(sink, part, next_offset)    where recovery starts reading each partition
+ * A "sink" here is a delivery channel: a sink operator, or a source's dead-letter topic. */
+
+/* Appends record r to sink's outbox as number seq, in the open transaction. */
+int rt_store_outbox_add(rt_store *s, int sink, int64_t seq, const cn_record *r, char **err);
+/* Calls fn for each record of sink's outbox numbered above `after`, in order (its bytes valid
+ * during the call); fn returns 0 to go on, 1 to stop, -1 to stop with its *err (returned). */
+int rt_store_outbox_each(rt_store *s, int sink, int64_t after,
+                         int (*fn)(void *ud, int64_t seq, const cn_record *r, char **err), void *ud, char **err);
+/* Deletes sink's records numbered up to `upto`, in the open transaction. */
+int rt_store_outbox_delete(rt_store *s, int sink, int64_t upto, char **err);
+/* Records in sink's outbox (the count; *lo and *hi their lowest and highest numbers, 0 if none);
+ * -1 + *err. */
+int64_t rt_store_outbox_range(rt_store *s, int sink, int64_t *lo, int64_t *hi, char **err);
+/* A sink's delivery record: its next sequence number (1 for a new sink) and its scan start per
+ * partition (*scan malloc'd, -1 where unknown, count *nparts; 0 partitions for a new sink). */
+int rt_store_sink_get(rt_store *s, int sink, int64_t *next_seq, int64_t **scan, int *nparts, char **err);
+/* Replaces the sink's delivery record in the open transaction. */
+int rt_store_sink_set(rt_store *s, int sink, int64_t next_seq, const int64_t *scan, int nparts, char **err);
+
 /* The file of the database (NULL for a temporary one). */
 const char *rt_store_path(const rt_store *s);
 

@@ -601,7 +601,7 @@ static void t_free(void *ud, void *obj) {
     free(obj);
 }
 
-static const rt_cache_ops T_OPS = {t_encode, t_decode, t_free};
+static const rt_cache_ops T_OPS = {t_encode, t_decode, t_free, false};
 
 /* Gives e a new value and reports its size. */
 static void set_val(rt_cache *c, tcount *tc, rt_centry *e, const char *v) {
