@@ -167,6 +167,7 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
         stats->rows_in = job.rows_in;
         stats->rows_out = job.rows_out;
         stats->skipped = job.skipped;
+        stats->dead_lettered = job.dead_lettered;
         stats->stopped = stopped;
         stats->checkpoints = checkpoints;
     }

@@ -58,6 +58,7 @@ struct rt_job {
     int64_t rows_in;       /* rows read by sources */
     int64_t rows_out;      /* rows written by sinks / delivered to the client */
     int64_t skipped;       /* malformed records skipped */
+    int64_t dead_lettered; /* malformed records sent to a dead-letter topic */
 };
 
 /* Pushes b to op->next (if any); 0 or -1. */

@@ -6,6 +6,7 @@
 #include "../common/sl_error.h"
 #include "../connectors/cn_connector.h"
 #include "rt_expr.h"
+#include "rt_dlq.h"
 #include "rt_op.h"
 #include "rt_store.h"
 
@@ -14,6 +15,7 @@ typedef struct scan_state {
     sl_batch batch;
     cn_column *cols;
     const char **pk;
+    rt_dlq *dlq;        /* 'scan.dlq.topic', or NULL */
 } scan_state;
 
 /* True if `name` is listed in the ';'-separated option value `list`. */
@@ -69,6 +71,8 @@ static int scan_open(rt_op *op, char **err) {
     s->src = cn_source_open(&spec, err);
     rt_store_free_positions(resume, nresume);
     if (!s->src) return -1;
+    const char *dlq = sl_options_get(&t->opts, "scan.dlq.topic");
+    if (dlq && !(s->dlq = rt_dlq_open(op->job, &spec, dlq, 1000 + op->index, err))) return -1;
     sl_batch_init(&s->batch, t->ncols, op->job->batch_size);
     return 0;
 }
@@ -101,6 +105,12 @@ static int scan_process(rt_op *op, sl_batch *b, char **err) {
 static int scan_poll(rt_op *op, int timeout_ms, char **err) {
     scan_state *s = op->state;
     int r = cn_source_poll(s->src, &s->batch, timeout_ms, err);
+    if (s->dlq && r != CN_ERROR) {
+        const cn_reject *rej;
+        int nrej = cn_source_rejects(s->src, &rej);
+        if (nrej && rt_dlq_send(s->dlq, rej, nrej, err) < 0) return CN_ERROR;
+        op->job->dead_lettered = rt_dlq_count(s->dlq);
+    }
     if (r <= 0) return r;
     op->job->rows_in += r;
     if (scan_process(op, &s->batch, err) < 0) return CN_ERROR;
@@ -112,6 +122,7 @@ static int scan_poll(rt_op *op, int timeout_ms, char **err) {
 static int scan_checkpoint(rt_op *op, char **err) {
     scan_state *s = op->state;
     op->job->skipped = cn_source_skipped(s->src);
+    if (s->dlq && rt_dlq_checkpoint(s->dlq, err) < 0) return -1;
     if (!op->job->durable) return 0;
     const cn_position *pos;
     int n = cn_source_positions(s->src, &pos);
@@ -122,6 +133,7 @@ static int scan_checkpoint(rt_op *op, char **err) {
  * truth). */
 static int scan_committed(rt_op *op, char **err) {
     scan_state *s = op->state;
+    if (s->dlq && rt_dlq_committed(s->dlq, err) < 0) return -1;
     return cn_source_commit(s->src, err);
 }
 
@@ -135,6 +147,7 @@ static int scan_finish(rt_op *op, char **err) {
 static void scan_close(rt_op *op) {
     scan_state *s = op->state;
     if (!s) return;
+    rt_dlq_close(s->dlq);
     if (s->src) cn_source_close(s->src);
     if (s->batch.vals) sl_batch_free(&s->batch);
     free(s->cols);

@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 #include "../common/sl_error.h"
 
+#include "rt_faultvfs.h"
 #include "rt_store_int.h"
 
 #define RT_STORE_VERSION "1"
@@ -183,7 +184,8 @@ rt_store *rt_store_open(const char *path, const char *job, const char *fingerpri
      * it creates it, so nothing is left behind even by a killed process */
     const char *file = path ? path : "";
     if (path) s->path = xstrdup(path);
-    if (sqlite3_open_v2(file, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(file, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, path ? rt_fault_vfs() : NULL) !=
+        SQLITE_OK) {
         *err = rts_db_error(s, "open");
         rt_store_close(s);
         return NULL;

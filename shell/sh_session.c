@@ -165,14 +165,15 @@ static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
         fprintf(stderr, "[ERROR] Job failed: %s\n", err ? err : "unknown error");
         free(err);
     } else if (p->is_insert) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "Job %s: %lld rows read, %lld rows written%s.",
-                 stats.stopped ? "stopped" : "finished", (long long)stats.rows_in, (long long)stats.rows_out,
-                 stats.skipped ? ", some malformed records skipped" : "");
-        if (stats.skipped)
-            snprintf(msg, sizeof msg, "Job %s: %lld rows read, %lld rows written, %lld malformed records skipped.",
-                     stats.stopped ? "stopped" : "finished", (long long)stats.rows_in,
-                     (long long)stats.rows_out, (long long)stats.skipped);
+        char msg[384];
+        int n = snprintf(msg, sizeof msg, "Job %s: %lld rows read, %lld rows written", stats.stopped ? "stopped" : "finished",
+                         (long long)stats.rows_in, (long long)stats.rows_out);
+        if (stats.skipped && n > 0 && (size_t)n < sizeof msg)
+            n += snprintf(msg + n, sizeof msg - (size_t)n, ", %lld malformed records skipped", (long long)stats.skipped);
+        if (stats.dead_lettered && n > 0 && (size_t)n < sizeof msg)
+            n += snprintf(msg + n, sizeof msg - (size_t)n, ", %lld malformed records sent to the dead-letter topic",
+                          (long long)stats.dead_lettered);
+        if (n > 0 && (size_t)n < sizeof msg - 1) snprintf(msg + n, sizeof msg - (size_t)n, ".");
         info(s, msg);
     }
     if (s->stop && *s->stop && s->interactive) *s->stop = 0; /* Ctrl-C cancels the query, not the shell */

@@ -41,6 +41,7 @@ SKIP = {
     "048_unreachable_broker": "Flink retries an unreachable broker for minutes",
     "206_having_flip": "Sluice emits -D when HAVING stops holding (issue 4); Flink's filter passes a lone -U",
     "220_having_without_group_by": "Sluice emits +I when HAVING starts to hold; Flink's filter passes a lone +U",
+    "228_dead_letter_topic": "'scan.dlq.topic' is Sluice's own option",
     "227_exactly_once_failed_epoch": "Flink without checkpoints has no exactly-once epochs",
     "223_table_result_mode": "result modes are the SQL client's, not Flink SQL's",
     "037_order_by_rejected": "ORDER BY on a stream is valid Flink SQL (Top-N); the scenario checks Sluice's limit",

@@ -107,15 +107,16 @@ def sql_of(sections):
 # ---------------------------------------------------------------- topic prefixes
 
 def rewrite_topics(sql, prefix, topics=None):
-    """Prefixes every topic named in a 'topic' option ('a;b' lists too), so that scenarios can
-    share one broker. `topics` is accepted for compatibility; every name is prefixed."""
+    """Prefixes every topic named in a 'topic' option ('a;b' lists too) or an option whose key
+    ends in '.topic' (e.g. 'scan.dlq.topic'), so that scenarios can share one broker. `topics`
+    is accepted for compatibility; every name is prefixed."""
     if not prefix:
         return sql
 
     def repl(m):
         names = m.group(2).split(";")
         return m.group(1) + ";".join(prefix + n.strip() for n in names) + "'"
-    return re.sub(r"('topic'\s*=\s*')([^']*)'", repl, sql, flags=re.IGNORECASE)
+    return re.sub(r"('(?:[a-z0-9_.-]+\.)?topic'\s*=\s*')([^']*)'", repl, sql, flags=re.IGNORECASE)
 
 
 def prefix_messages(line, prefix, topics):
@@ -447,6 +448,8 @@ def self_test():
     sql = sql_of(s)
     r = rewrite_topics(sql, "p-", topics_of(s))
     check("topic option rewritten", "'topic' = 'p-orders'" in r)
+    check("a '.topic' option rewritten", "'scan.dlq.topic' = 'p-dlq'" in
+          rewrite_topics("WITH ('scan.dlq.topic' = 'dlq')", "p-"))
     check("topic list rewritten, key case kept", "'TOPIC'='p-clicks;p-orders'" in r)
     check("other literals untouched", "SELECT 'topic' FROM o;" in r)
     check("no prefix, no change", rewrite_topics(sql, "", topics_of(s)) == sql)
