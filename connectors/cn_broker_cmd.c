@@ -121,6 +121,8 @@ static int broker_cmd(rd_kafka_mock_cluster_t *mc, char **argv, int argc, char *
     rd_kafka_resp_err_t e = rtt                        ? rd_kafka_mock_broker_set_rtt(mc, (int32_t)id, (int)ms)
                           : !strcmp(argv[0], "down") ? rd_kafka_mock_broker_set_down(mc, (int32_t)id)
                                                      : rd_kafka_mock_broker_set_up(mc, (int32_t)id);
+    if (e == RD_KAFKA_RESP_ERR_BROKER_NOT_AVAILABLE || e == RD_KAFKA_RESP_ERR__UNKNOWN_BROKER)
+        return fail(reply, replyn, "no broker with id %s", argv[1], NULL);
     return answer(e, reply, replyn);
 }
 

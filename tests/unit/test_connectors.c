@@ -1749,6 +1749,38 @@ static void test_scan(void) {
     cn_sink_close(s);
     spec_free(&sb);
 
+    /* a partition whose oldest records were evicted (the embedded broker keeps 5 MiB): the
+     * scan starts at the log start */
+    topic("t_scan_big", 1);
+    make_spec(&sb, "sc", cols, 1, "connector=kafka", "topic=t_scan_big", "format=raw", NULL);
+    s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "open %s", err ? err : "");
+    if (s) {
+        char *big = malloc(200000);
+        memset(big, 'x', 199999);
+        big[199999] = 0;
+        for (int i = 0; i < 40; i++) {
+            char seq[16];
+            snprintf(seq, sizeof seq, "%d", i);
+            put(s, 0, big, "job1", "1", seq);
+            if (i % 8 == 7) cn_sink_flush(s, 5000, &err); /* one record per batch */
+        }
+        CHECK(cn_sink_flush(s, 10000, &err) == 0, "flush %s", err ? err : "");
+        free(big);
+        int64_t lo = -1, hi = -1;
+        rd_kafka_query_watermark_offsets(g_prod, "t_scan_big", 0, &lo, &hi, 5000);
+        scan_text(s, 0, 0, "job1", 1, got, sizeof got);
+        char want[256] = "";
+        for (int64_t i = lo; i < hi; i++) {
+            size_t l = strlen(want);
+            snprintf(want + l, sizeof want - l, "%s%lld", i > lo ? " " : "", (long long)i);
+        }
+        CHECK(lo > 0 && hi == 40 && !strcmp(got, want), "evicted: log %lld..%lld, scan %s", (long long)lo,
+              (long long)hi, got);
+        cn_sink_close(s);
+    }
+    spec_free(&sb);
+
     /* a sink's scan reads records another sink (a previous process) wrote: a fresh sink */
     make_spec(&sb, "sc", cols, 1, "connector=kafka", "topic=t_scan", "format=raw", NULL);
     s = cn_sink_open(&sb.spec, &err);
@@ -2063,7 +2095,7 @@ static void test_broker_commands(void) {
         {"create", "error: usage: create TOPIC PARTITIONS"},
         {"  down   2 ", "ok"},
         {"up 2", "ok"},
-        {"down 9", "error: "},
+        {"down 9", "error: no broker with id 9"},
         {"down x", "error: bad broker id 'x'"},
         {"up", "error: usage: up BROKER-ID"},
         {"rtt 3 25", "ok"},
@@ -2116,6 +2148,43 @@ static void test_broker_commands(void) {
     CHECK(cn_broker_command(mc, "topic-error tb NO_ERROR", reply, sizeof reply) == 0, "%s", reply);
     CHECK(topic_err(rk, "tb", NULL) == RD_KAFKA_RESP_ERR_NO_ERROR, "topic error cleared");
     rd_kafka_destroy(rk);
+
+    /* a sink on that cluster: a delivery failure is reported by one flush, then the sink
+     * delivers again (recovery resends on the same sink) */
+    CHECK(cn_broker_command(mc, "create tf 1", reply, sizeof reply) == 0, "%s", reply);
+    tcol cols[] = {{"v", ty(SL_T_STRING), CN_FROM_VALUE}};
+    spec_buf sb;
+    char boot[512], *err = NULL;
+    snprintf(boot, sizeof boot, "properties.bootstrap.servers=%s", rd_kafka_mock_cluster_bootstraps(mc));
+    make_spec(&sb, "f", cols, 1, "connector=kafka", "topic=tf", "format=raw", boot, NULL);
+    cn_sink *s = cn_sink_open(&sb.spec, &err);
+    CHECK(s != NULL, "sink on the fault cluster: %s", err ? err : "");
+    if (s) {
+        cn_record r = {0, NULL, 0, "v", 1, NULL, 0};
+        cn_tag tag = {"j", 0, 1};
+        CHECK(cn_sink_produce(s, &r, &tag, &err) == 0 && cn_sink_flush(s, 5000, &err) == 0, "first %s",
+              err ? err : "");
+        CHECK(cn_broker_command(mc, "errors Produce 1 MSG_SIZE_TOO_LARGE", reply, sizeof reply) == 0, "%s", reply);
+        tag.seq = 2;
+        CHECK(cn_sink_produce(s, &r, &tag, &err) == 0, "second %s", err ? err : "");
+        CHECK(cn_sink_flush(s, 5000, &err) == CN_ERROR && err && strstr(err, "Failed to deliver to topic 'tf'"),
+              "failed delivery: %s", err ? err : "(none)");
+        free(err);
+        err = NULL;
+        const int64_t *acked;
+        CHECK(cn_sink_acked(s, &acked) == 1 && acked[0] == 1, "acked after the failure %lld", (long long)acked[0]);
+        char got[64];
+        scan_text(s, 0, 0, "j", 0, got, sizeof got);
+        CHECK(!strcmp(got, "1"), "scan after the failure: %s", got);
+        CHECK(cn_sink_produce(s, &r, &tag, &err) == 0 && cn_sink_flush(s, 5000, &err) == 0, "resent: %s",
+              err ? err : "");
+        CHECK(cn_sink_acked(s, &acked) == 1 && acked[0] == 2, "acked after the resend %lld", (long long)acked[0]);
+        scan_text(s, 0, 0, "j", 0, got, sizeof got);
+        CHECK(!strcmp(got, "1 2"), "scan after the resend: %s", got);
+        free(err);
+        cn_sink_close(s);
+    }
+    spec_free(&sb);
     rd_kafka_mock_cluster_destroy(mc);
     rd_kafka_destroy(owner);
 }
