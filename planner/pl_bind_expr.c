@@ -66,6 +66,7 @@ static pl_expr *bind_column(pl_binder *b, const sp_expr *e) {
     const pl_scope_col *c = &sc->cols[found];
     pl_expr *x = pl_new_node(b->a, PL_X_COL, c->type, 0);
     x->col = c->index;
+    x->flag = c->time_attr;
     return x;
 }
 

@@ -30,9 +30,30 @@ pl_scope pl_table_scope(const pl_table *t, const char *qual, pl_scope_col *cols)
         cols[i].name = t->cols[i].name;
         cols[i].type = t->cols[i].type;
         cols[i].index = i;
+        cols[i].time_attr = i == t->rowtime ? PL_TIME_ROWTIME : i == t->proctime ? PL_TIME_PROCTIME : PL_TIME_NONE;
     }
-    pl_scope s = {cols, t->ncols};
+    pl_scope s = {cols, t->ncols, NULL, NULL};
     return s;
+}
+
+/* The WATERMARK expression must bind over the table's columns (computed ones included, as the
+ * scan computes them first) and give the rowtime column's type (e.g. ts - INTERVAL '5' SECOND). */
+static int check_watermark_expr(const pl_table *t, const sp_create_table *ct, const char *src, sl_arena *a, char **err) {
+    pl_scope_col *sc = calloc((size_t)t->ncols + 1, sizeof *sc);
+    for (int i = 0; i < t->ncols; i++) sc[i] = (pl_scope_col){t->name, t->cols[i].name, t->cols[i].type, i, 0};
+    pl_scope scope = {sc, t->ncols, NULL, NULL};
+    pl_expr *e = pl_bind_expr(ct->wm_expr, &scope, a, src, err);
+    free(sc);
+    if (!e) return -1;
+    sl_type rt = t->cols[t->rowtime].type;
+    if (e->type.id != rt.id) {
+        char tn[64], rn[64];
+        *err = sl_error_at(src, ct->wm_expr->line, ct->wm_expr->col,
+                           "The WATERMARK expression must be of the rowtime column's type %s, not %s",
+                           sl_type_name(rt, rn, sizeof rn), sl_type_name(e->type, tn, sizeof tn));
+        return -1;
+    }
+    return 0;
 }
 
 /* Frees one table and everything it owns. */
@@ -72,11 +93,19 @@ static int resolve_columns(pl_table *t, const sp_create_table *ct, const char *s
     pl_scope scope = {sc, n};
     sl_arena *tmp = sl_arena_new(0);
     int rc = 0;
+    t->rowtime = t->proctime = -1;
     for (int i = 0; i < ct->ncols && rc == 0; i++) {
         if (t->cols[i].kind != SP_COL_COMPUTED) continue;
         pl_expr *e = pl_bind_expr(ct->cols[i].expr, &scope, tmp, src, err);
         if (!e) rc = -1;
         else t->cols[i].type = e->type;
+        if (e && e->kind == PL_X_CALL && e->fn == PL_F_PROCTIME) {
+            if (t->proctime >= 0) {
+                *err = sl_error_at(src, ct->cols[i].line, ct->cols[i].col, "A table can have only one PROCTIME() column");
+                rc = -1;
+            }
+            t->proctime = i;
+        }
     }
     if (rc == 0 && ct->wm_column) {
         int found = -1;
@@ -90,6 +119,9 @@ static int resolve_columns(pl_table *t, const sp_create_table *ct, const char *s
             *err = sl_error_at(src, ct->wm_line, ct->wm_col,
                                "Watermark column '%s' must be TIMESTAMP or TIMESTAMP_LTZ", ct->wm_column);
             rc = -1;
+        } else {
+            t->rowtime = found;
+            rc = check_watermark_expr(t, ct, src, tmp, err);
         }
     }
     for (int k = 0; k < ct->npk && rc == 0; k++) {
@@ -146,6 +178,7 @@ int pl_catalog_create(pl_catalog *c, const sp_stmt *stmt, const char *src, char 
     }
     t->wm_column = ct->wm_column;
     t->wm_expr = ct->wm_expr;
+    /* rowtime and proctime were found by resolve_columns */
     t->pk = ct->pk;
     t->npk = ct->npk;
     if (c->n == c->cap) {

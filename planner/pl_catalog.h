@@ -23,8 +23,10 @@ typedef struct pl_table {
     pl_table_col *cols;
     int ncols;
     sl_options opts;           /* WITH (...) */
-    const char *wm_column;     /* WATERMARK FOR ... (kept for later issues) */
+    const char *wm_column;     /* WATERMARK FOR col AS expr */
     const sp_expr *wm_expr;
+    int rowtime;               /* index of the WATERMARK's column (a rowtime attribute), or -1 */
+    int proctime;              /* index of a computed column `AS PROCTIME()`, or -1 */
     const char **pk;
     int npk;
     const char *ddl;           /* the CREATE TABLE text */

@@ -14,7 +14,7 @@
 
 typedef enum pl_expr_kind {
     PL_X_CONST,     /* value (strings in the plan arena) */
-    PL_X_COL,       /* input column `col` */
+    PL_X_COL,       /* input column `col`; flag = its time attribute (PL_TIME_*) */
     PL_X_CALL,      /* operator or scalar function `fn` over args */
     PL_X_AND,       /* n-ary, three-valued */
     PL_X_OR,        /* n-ary, three-valued */
@@ -40,6 +40,8 @@ typedef enum pl_func {
     PL_F_REPLACE, PL_F_POSITION, PL_F_COALESCE, PL_F_NULLIF, PL_F_IF,
     PL_F_ABS, PL_F_ROUND, PL_F_FLOOR, PL_F_CEIL, PL_F_POWER, PL_F_SQRT,
     PL_F_DATE_FORMAT, PL_F_TO_TIMESTAMP, PL_F_CURRENT_TIMESTAMP,
+    PL_F_PROCTIME,          /* PROCTIME(): the wall clock, as a processing-time attribute */
+    PL_F_CURRENT_WATERMARK, /* CURRENT_WATERMARK(rowtime): the input's watermark, NULL before one */
     PL_F__COUNT
 } pl_func;
 
@@ -55,13 +57,19 @@ typedef struct pl_expr {
     struct pl_expr **args;
 } pl_expr;
 
+/* Time attributes (Flink's): a rowtime column is the one a table's WATERMARK is declared on (or
+ * a window's window_time); a proctime column is computed by PROCTIME(). Only a plain reference
+ * keeps the attribute: an expression over it is an ordinary timestamp. */
+enum { PL_TIME_NONE = 0, PL_TIME_ROWTIME = 1, PL_TIME_PROCTIME = 2 };
+
 /* A column visible to an expression: its qualifier (table name or alias, may be NULL), name,
- * type and index in the input row. */
+ * type, index in the input row and time attribute (PL_TIME_*). */
 typedef struct pl_scope_col {
     const char *qual;
     const char *name;
     sl_type type;
     int index;
+    uint8_t time_attr;
 } pl_scope_col;
 
 typedef struct pl_scope {

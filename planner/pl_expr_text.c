@@ -118,6 +118,7 @@ static void call_text(sl_buf *o, const pl_expr *e, const char *const *names) {
         sl_buf_putc(o, ')');
         return;
     case PL_F_CURRENT_TIMESTAMP: sl_buf_puts(o, "CURRENT_TIMESTAMP"); return;
+    case PL_F_PROCTIME: sl_buf_puts(o, "PROCTIME()"); return;
     default: break;
     }
     sl_buf_printf(o, "%s(", pl_func_name(e->fn));

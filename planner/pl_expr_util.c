@@ -78,7 +78,9 @@ bool pl_expr_equal(const pl_expr *a, const pl_expr *b) {
 bool pl_expr_is_constant(const pl_expr *e) {
     if (!e) return true;
     if (e->kind == PL_X_COL) return false;
-    if (e->kind == PL_X_CALL && e->fn == PL_F_CURRENT_TIMESTAMP) return false;
+    if (e->kind == PL_X_CALL && (e->fn == PL_F_CURRENT_TIMESTAMP || e->fn == PL_F_PROCTIME ||
+                                 e->fn == PL_F_CURRENT_WATERMARK))
+        return false;
     for (int i = 0; i < e->nargs; i++)
         if (!pl_expr_is_constant(e->args[i])) return false;
     return true;

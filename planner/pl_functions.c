@@ -252,6 +252,26 @@ static pl_expr *b_now(fcall *c, int fn) {
     return x;
 }
 
+/* PROCTIME(): TIMESTAMP_LTZ(3) NOT NULL, a processing-time attribute. */
+static pl_expr *b_proctime(fcall *c, int fn) {
+    pl_expr *x = b_now(c, fn);
+    x->flag = PL_TIME_PROCTIME;
+    return x;
+}
+
+/* CURRENT_WATERMARK(rowtime): the watermark of the input, typed as the rowtime column, NULL
+ * before the first watermark. Its argument must be a rowtime attribute, as in Flink. */
+static pl_expr *b_current_watermark(fcall *c, int fn) {
+    pl_expr *a = c->args[0];
+    if (a->kind != PL_X_COL || a->flag != PL_TIME_ROWTIME)
+        return pl_bind_error(c->b, arg_at(c, 0), "The argument of CURRENT_WATERMARK() must be a rowtime attribute "
+                                                 "(the column of a table's WATERMARK), not an expression or other column");
+    sl_type t = a->type;
+    t.not_null = false;
+    pl_expr *x = mk(c, fn, t);
+    return x;
+}
+
 static const fdef FUNCS[] = {
     {"UPPER", PL_F_UPPER, 1, 1, b_string_fn},
     {"LOWER", PL_F_LOWER, 1, 1, b_string_fn},
@@ -281,6 +301,8 @@ static const fdef FUNCS[] = {
     {"TO_TIMESTAMP", PL_F_TO_TIMESTAMP, 1, 2, b_to_timestamp},
     {"CURRENT_TIMESTAMP", PL_F_CURRENT_TIMESTAMP, 0, 0, b_now},
     {"NOW", PL_F_CURRENT_TIMESTAMP, 0, 0, b_now},
+    {"PROCTIME", PL_F_PROCTIME, 0, 0, b_proctime},
+    {"CURRENT_WATERMARK", PL_F_CURRENT_WATERMARK, 1, 1, b_current_watermark},
 };
 #define NFUNCS ((int)(sizeof FUNCS / sizeof FUNCS[0]))
 

@@ -13,6 +13,8 @@ typedef struct rt_eval_ctx {
     sl_arena *arena;       /* for strings made by functions (UPPER, ||, CAST to STRING) */
     char *error;           /* first runtime error, malloc'd; the caller decides what to do */
     int64_t now_micros;    /* CURRENT_TIMESTAMP for this batch (UTC micros) */
+    bool has_watermark;    /* CURRENT_WATERMARK(): the input has a watermark ... */
+    int64_t watermark;     /* ... this one (micros) */
 } rt_eval_ctx;
 
 sl_value rt_eval(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx);

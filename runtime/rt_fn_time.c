@@ -237,7 +237,8 @@ static bool parse_with(sl_value text, sl_value fmt, int64_t *us) {
 }
 
 sl_value rt_fn_time(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx) {
-    if (e->fn == PL_F_CURRENT_TIMESTAMP) {
+    if (e->fn == PL_F_CURRENT_WATERMARK) return ctx->has_watermark ? sl_int(ctx->watermark) : sl_null();
+    if (e->fn == PL_F_CURRENT_TIMESTAMP || e->fn == PL_F_PROCTIME) {
         int64_t now = ctx->now_micros;
         if (now == 0) {
             struct timespec ts;

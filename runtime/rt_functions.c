@@ -45,7 +45,9 @@ sl_value rt_function(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx) {
     case PL_F_SQRT: return rt_fn_math(e, row, ctx);
     case PL_F_DATE_FORMAT:
     case PL_F_TO_TIMESTAMP:
-    case PL_F_CURRENT_TIMESTAMP: return rt_fn_time(e, row, ctx);
+    case PL_F_CURRENT_TIMESTAMP:
+    case PL_F_PROCTIME:
+    case PL_F_CURRENT_WATERMARK: return rt_fn_time(e, row, ctx);
     default: rt_fail(ctx, "Unsupported function %d", e->fn); return sl_null();
     }
 }
