@@ -144,6 +144,7 @@ static int errors_cmd(rd_kafka_mock_cluster_t *mc, char **argv, int argc, char *
 
 int cn_broker_command(struct rd_kafka_mock_cluster_s *mc, const char *line, char *reply, size_t replyn) {
     char buf[1024], *argv[MAX_ARGS];
+    if (!line) line = "";
     if (strlen(line) >= sizeof buf) return fail(reply, replyn, "command too long", NULL, NULL);
     int argc = split(line, buf, sizeof buf, argv);
     if (argc < 0) return fail(reply, replyn, "too many words", NULL, NULL);

@@ -15,6 +15,7 @@
 
 enum { STALL_MS = 15000 };  /* no record and no end of partition for this long: give up */
 
+/* Monotonic milliseconds, for the stall timeout. */
 static long now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
