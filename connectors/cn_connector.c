@@ -105,6 +105,11 @@ int cn_sink_produce(cn_sink *s, const cn_record *r, const cn_tag *tag, char **er
     return cn_producer_produce(s->prod, r, tag, err);
 }
 
+int cn_sink_reset(cn_sink *s, char **err) {
+    if (!s->prod) return 0;
+    return cn_producer_reset(s->prod, err);
+}
+
 int cn_sink_acked(cn_sink *s, const int64_t **next_offsets) {
     *next_offsets = NULL;
     if (!s->prod) return 0;

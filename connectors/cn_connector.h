@@ -175,6 +175,11 @@ int cn_sink_acked(cn_sink *s, const int64_t **next_offsets);
  * partition's end, whose sluice-job and sluice-sink headers are tag->job and tag->sink
  * (tag->seq unused), in offset order; *seqs malloc'd (count *n). 0 or -1 with *err. */
 int cn_sink_scan(cn_sink *s, int32_t p, int64_t from, const cn_tag *tag, int64_t **seqs, int *n, char **err);
+/* Drops the sink's producer with everything it still holds (queued, in flight) and connects
+ * a new one: the outbox's recovery after a delivery failure starts from here, so that no record
+ * of the failed session can land after the recovery has read the partitions (the situation is
+ * then the same as after a crash). Acknowledged offsets are kept. 0 or -1 + *err. */
+int cn_sink_reset(cn_sink *s, char **err);
 /* A sink producing raw records to `topic` (a source's dead-letter topic), with the table's
  * connection options ('properties.*', bootstrap). */
 cn_sink *cn_dlq_open(const cn_spec *source_spec, const char *topic, char **err);

@@ -129,6 +129,8 @@ int cn_producer_check(cn_producer *p, char **err);
  * failure is reported once: the next flush reports only failures after it. */
 int cn_producer_flush(cn_producer *p, int timeout_ms, char **err);
 void cn_producer_close(cn_producer *p);
+/* A fresh producer session (see cn_sink_reset). 0 or -1 + *err. */
+int cn_producer_reset(cn_producer *p, char **err);
 
 /* The Kafka sink; upsert: the 'upsert-kafka' flavour (key = PRIMARY KEY, tombstones). */
 cn_sink *cn_kafka_sink_open_mode(const cn_spec *spec, bool upsert, char **err);

@@ -29,6 +29,35 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
         p->acked[m->partition] = m->offset + 1;
 }
 
+/* A new librdkafka producer for p (at open, and for a fresh session after a failure).
+ * Gapless: when a failed batch could leave a gap in a partition, the producer stops (a fatal
+ * error) instead of delivering later records past it, so that what reaches a partition is
+ * always a prefix of what was sent there: the outbox's recovery relies on it. */
+static int make_producer(cn_producer *p, char **err) {
+    char errstr[512];
+    memset(&p->st, 0, sizeof p->st);
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    cn_quiet_logs(conf, &p->st);
+    rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
+    if (cn_conf_set(conf, "bootstrap.servers", p->bootstrap, err) < 0 ||
+        cn_conf_set(conf, "enable.idempotence", "true", err) < 0 ||
+        cn_conf_set(conf, "enable.gapless.guarantee", "true", err) < 0 ||
+        cn_conf_set(conf, "linger.ms", "5", err) < 0 ||
+        cn_conf_set(conf, "partitioner", "murmur2_random", err) < 0 || /* unused: every record names its partition */
+        cn_apply_properties(conf, &p->props, err) < 0) {
+        rd_kafka_conf_destroy(conf);
+        return -1;
+    }
+    p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!p->rk) {
+        rd_kafka_conf_destroy(conf);
+        *err = sl_strdupf("Cannot create a Kafka producer for table '%s': %s", p->table, errstr);
+        return -1;
+    }
+    p->rkt = rd_kafka_topic_new(p->rk, p->topic, NULL);
+    return 0;
+}
+
 int cn_producer_open(cn_producer *p, const cn_spec *spec, const char *topic, char **err) {
     memset(p, 0, sizeof *p);
     p->topic = strdup(topic);
@@ -39,30 +68,28 @@ int cn_producer_open(cn_producer *p, const cn_spec *spec, const char *topic, cha
     for (int i = 0; spec->opts && i < spec->opts->n; i++)
         if (!strncmp(spec->opts->keys[i], "properties.", 11))
             sl_options_set(&p->props, spec->opts->keys[i], spec->opts->values[i]);
-    char errstr[512];
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    cn_quiet_logs(conf, &p->st);
-    rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-    if (cn_conf_set(conf, "bootstrap.servers", bootstrap, err) < 0 ||
-        cn_conf_set(conf, "enable.idempotence", "true", err) < 0 ||
-        cn_conf_set(conf, "linger.ms", "5", err) < 0 ||
-        cn_conf_set(conf, "partitioner", "murmur2_random", err) < 0 || /* unused: every record names its partition */
-        cn_apply_properties(conf, spec->opts, err) < 0) {
-        rd_kafka_conf_destroy(conf);
-        return -1;
-    }
-    p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (!p->rk) {
-        rd_kafka_conf_destroy(conf);
-        *err = sl_strdupf("Cannot create a Kafka producer for table '%s': %s", spec->table, errstr);
-        return -1;
-    }
-    p->rkt = rd_kafka_topic_new(p->rk, topic, NULL);
-    p->nparts = cn_topic_partitions(p->rk, &p->st, bootstrap, topic, 10000, err);
+    if (make_producer(p, err) < 0) return -1;
+    p->nparts = cn_topic_partitions(p->rk, &p->st, p->bootstrap, topic, 10000, err);
     if (p->nparts < 0) return -1;
     p->acked = malloc(sizeof *p->acked * (size_t)p->nparts);
     for (int i = 0; i < p->nparts; i++) p->acked[i] = -1;
     return 0;
+}
+
+/* Drops the producer and everything it still holds (queued or in flight) and starts a new
+ * session: afterwards nothing of the old one can arrive later than the broker's handling of a
+ * closed connection (the same as after a crash). The acknowledged offsets are kept. */
+int cn_producer_reset(cn_producer *p, char **err) {
+    if (p->rk) {
+        rd_kafka_purge(p->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_poll(p->rk, 0);
+        if (p->rkt) rd_kafka_topic_destroy(p->rkt);
+        rd_kafka_destroy(p->rk);
+        p->rk = NULL;
+        p->rkt = NULL;
+    }
+    p->failed = 0;
+    return make_producer(p, err);
 }
 
 /* The first failure seen, as an error for the caller. */

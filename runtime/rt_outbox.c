@@ -151,10 +151,12 @@ static int scan_output(rt_outbox *o, int64_t **found, int *nfound, char **err) {
 }
 
 /* One recovery pass: R1 (what of (confirmed, upto] is in Kafka), R2 (produce the rest and
- * wait for the acknowledgements). 0 or -1 with *err. */
-static int recover_once(rt_outbox *o, int64_t upto, char **err) {
+ * wait for the acknowledgements). After a failure in this run (`fresh` false) the producer
+ * session is replaced first, so that none of its records can land after the scan. 0 or -1. */
+static int recover_once(rt_outbox *o, int64_t upto, bool fresh, char **err) {
     int64_t *found = NULL;
     int nfound = 0;
+    if (!fresh && cn_sink_reset(o->sink, err) < 0) return -1;
     if (scan_output(o, &found, &nfound, err) < 0) return -1;
     rt_crash_point("recover.after-scan");
     int rc = produce_range(o, o->confirmed, upto, found, nfound, "recover.mid", err);
@@ -169,13 +171,13 @@ static int recover_once(rt_outbox *o, int64_t upto, char **err) {
 
 /* Recovers (confirmed, upto] with retries: a transient fault (a broker down for a while)
  * passes; after 'sink.delivery.retries' failed passes in a row the job stops. */
-static int recover_until(rt_outbox *o, int64_t upto, char **err) {
+static int recover_until(rt_outbox *o, int64_t upto, bool fresh, char **err) {
     sleep_ms(o->grace_ms);
     char *last = NULL;
     for (int attempt = 0; attempt < o->retries; attempt++) {
         if (attempt) sleep_ms(attempt < 5 ? 200LL << attempt : 5000);
         char *e = NULL;
-        if (recover_once(o, upto, &e) == 0) {
+        if (recover_once(o, upto, fresh && attempt == 0, &e) == 0) {
             free(last);
             o->unsure = false;
             return 0;
@@ -209,7 +211,7 @@ int rt_outbox_prepare(rt_outbox *o, char **err) {
         } else {
             free(e);
             int64_t before = o->confirmed;
-            if (recover_until(o, o->produced, err) < 0) return -1;
+            if (recover_until(o, o->produced, false, err) < 0) return -1;
             o->delivered += o->confirmed - before;
         }
         rt_crash_point("prepare.after-ack");
@@ -242,7 +244,7 @@ int rt_outbox_recover(rt_outbox *o, char **err) {
     o->confirmed = lo - 1;
     if (hi >= o->next) o->next = hi + 1;
     int64_t before = o->confirmed;
-    if (recover_until(o, hi, err) < 0) return -1;
+    if (recover_until(o, hi, true, err) < 0) return -1;
     o->delivered += o->confirmed - before;
     o->committed = o->pending_commit = hi;
     if (record_progress(o, err) < 0) return -1;

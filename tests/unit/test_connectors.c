@@ -2184,8 +2184,9 @@ static void test_broker_commands(void) {
     CHECK(topic_err(rk, "tb", NULL) == RD_KAFKA_RESP_ERR_NO_ERROR, "topic error cleared");
     rd_kafka_destroy(rk);
 
-    /* a sink on that cluster: a delivery failure is reported by one flush, then the sink
-     * delivers again (recovery resends on the same sink) */
+    /* a sink on that cluster: a delivery failure is reported by one flush (the gapless producer
+     * stops), then a new producer session (cn_sink_reset, as the outbox's recovery does) delivers
+     * again */
     CHECK(cn_broker_command(mc, "create tf 1", reply, sizeof reply) == 0, "%s", reply);
     tcol cols[] = {{"v", ty(SL_T_STRING), CN_FROM_VALUE}};
     spec_buf sb;
@@ -2211,6 +2212,7 @@ static void test_broker_commands(void) {
         char got[64];
         scan_text(s, 0, 0, "j", 0, got, sizeof got);
         CHECK(!strcmp(got, "1"), "scan after the failure: %s", got);
+        CHECK(cn_sink_reset(s, &err) == 0, "a new producer session: %s", err ? err : "");
         CHECK(cn_sink_produce(s, &r, &tag, &err) == 0 && cn_sink_flush(s, 5000, &err) == 0, "resent: %s",
               err ? err : "");
         CHECK(cn_sink_acked(s, &acked) == 1 && acked[0] == 2, "acked after the resend %lld", (long long)acked[0]);
