@@ -28,11 +28,19 @@
 #include "pl_catalog.h"
 #include "pl_expr.h"
 
-typedef enum pl_node_kind { PL_N_SCAN, PL_N_VALUES, PL_N_CALC, PL_N_AGG, PL_N_NORMALIZE, PL_N_SINK } pl_node_kind;
+typedef enum pl_node_kind {
+    PL_N_SCAN, PL_N_VALUES, PL_N_CALC, PL_N_AGG, PL_N_NORMALIZE, PL_N_SINK,
+    PL_N_WINDOW_TVF,     /* assigns TUMBLE/HOP/CUMULATE windows (stateless) */
+    /* the watermark-driven operators (keep these last: kind >= PL_N_WINDOW_AGG) */
+    PL_N_WINDOW_AGG,     /* GROUP BY window_start, window_end, ...: one final row per window and key */
+    PL_N_WINDOW_RANK,    /* window Top-N and deduplication */
+    PL_N_WINDOW_JOIN     /* two windowed inputs joined on their windows and keys */
+} pl_node_kind;
 
 typedef struct pl_field {
     const char *name;
     sl_type type;
+    uint8_t time_attr;         /* PL_TIME_* */
 } pl_field;
 
 typedef enum pl_agg_fn {
@@ -54,6 +62,7 @@ typedef struct pl_agg_call {
 typedef struct pl_node {
     uint8_t kind;
     struct pl_node *input;
+    struct pl_node *input2;    /* WINDOW_JOIN: the right input */
     pl_field *cols;            /* output schema */
     int ncols;
 
@@ -64,6 +73,9 @@ typedef struct pl_node {
     pl_expr **computed_exprs;  /* their bound expressions (over the scan row) */
     int ncomputed;
     pl_expr *filter;           /* SCAN: pushed-down filter; CALC: filter; or NULL */
+    pl_expr *wm_expr;          /* SCAN: the table's WATERMARK expression over the scan row, set
+                                  when the plan uses watermarks (windows, CURRENT_WATERMARK) */
+    int rowtime;               /* SCAN: the rowtime column's index, or -1 */
 
     /* VALUES */
     pl_expr ***rows;           /* rows[r][c], constants */
@@ -118,6 +130,9 @@ pl_node *pl_plan_aggregate(const sp_select *sel, pl_node *in, const pl_scope *sc
 /* SQL name of an aggregate function ("COUNT", "SUM", ...). */
 const char *pl_agg_name(int fn);
 pl_node *pl_optimize(pl_node *root, sl_arena *a);
+/* True when some operator of the plan uses watermarks (a window operator, CURRENT_WATERMARK):
+ * then its scans generate them. */
+bool pl_plan_needs_watermark(const pl_node *root);
 pl_expr *pl_expr_substitute(const pl_expr *e, pl_expr *const *repl, sl_arena *a);
 pl_node *pl_node_new(sl_arena *a, int kind, pl_node *input);
 

@@ -57,8 +57,24 @@ static pl_node *merge_calcs(pl_node *n, sl_arena *a) {
     return n;
 }
 
+/* Whether the plan being optimized uses watermarks: then scans generate them (set by
+ * pl_optimize at the root, read while the scans' projections are pushed down). */
+static bool g_needs_watermark;
+
+/* The table's WATERMARK expression bound over the scan row (every column, computed ones too:
+ * the scan computes them first). */
+static pl_expr *bind_watermark(const pl_table *t, sl_arena *a) {
+    pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(t->ncols + 1));
+    for (int i = 0; i < t->ncols; i++) sc[i] = (pl_scope_col){t->name, t->cols[i].name, t->cols[i].type, i, 0};
+    pl_scope scope = {sc, t->ncols, NULL, NULL};
+    char *err = NULL;
+    pl_expr *e = pl_bind_expr(t->wm_expr, &scope, a, t->ddl, &err);
+    free(err); /* checked at CREATE TABLE: cannot fail */
+    return e;
+}
+
 /* Marks which scan columns the plan above reads (calc NULL: all of them); computed columns
- * pull in their inputs. */
+ * pull in their inputs; so does the WATERMARK when the plan uses watermarks. */
 static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
     const pl_table *t = scan->table;
     bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(t->ncols + 1));
@@ -66,6 +82,11 @@ static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
     if (calc && calc->filter) pl_expr_columns(calc->filter, used);
     if (!calc)
         for (int i = 0; i < t->ncols; i++) used[i] = true;
+    scan->rowtime = t->rowtime;
+    if (g_needs_watermark && t->wm_expr && (scan->wm_expr = bind_watermark(t, a))) {
+        pl_expr_columns(scan->wm_expr, used);
+        used[t->rowtime] = true;
+    }
     if (scan->filter) pl_expr_columns(scan->filter, used);
     /* computed columns: bind their expression over the table and add what they read */
     pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(t->ncols + 1));
@@ -90,10 +111,32 @@ static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
     for (int i = 0; i < t->ncols; i++) scan->decode[i] = used[i] && t->cols[i].kind != SP_COL_COMPUTED;
 }
 
-/* Applies the rewrites below every node, bottom-up along the single input chain. */
-pl_node *pl_optimize(pl_node *root, sl_arena *a) {
+
+/* True if an expression reads the watermark (CURRENT_WATERMARK). */
+static bool reads_watermark(const pl_expr *e) {
+    if (!e) return false;
+    if (e->kind == PL_X_CALL && e->fn == PL_F_CURRENT_WATERMARK) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (reads_watermark(e->args[i])) return true;
+    return false;
+}
+
+bool pl_plan_needs_watermark(const pl_node *root) {
+    for (const pl_node *n = root; n; n = n->input) {
+        if (n->kind >= PL_N_WINDOW_AGG) return true; /* the window operators */
+        if (reads_watermark(n->filter)) return true;
+        for (int i = 0; i < n->nexprs; i++)
+            if (reads_watermark(n->exprs[i])) return true;
+        if (n->input2 && pl_plan_needs_watermark(n->input2)) return true;
+    }
+    return false;
+}
+
+/* Applies the rewrites below every node, bottom-up along the input chains. */
+static pl_node *optimize(pl_node *root, sl_arena *a) {
     if (!root) return root;
-    if (root->input) root->input = pl_optimize(root->input, a);
+    if (root->input) root->input = optimize(root->input, a);
+    if (root->input2) root->input2 = optimize(root->input2, a);
     if (root->kind == PL_N_CALC) {
         root = merge_calcs(root, a);
         pl_node *in = root->input;
@@ -109,4 +152,9 @@ pl_node *pl_optimize(pl_node *root, sl_arena *a) {
      * move below it: a filtered-out update must still retract the key's old row) */
     if (root->kind == PL_N_NORMALIZE && root->input && root->input->kind == PL_N_SCAN) push_projection(NULL, root->input, a);
     return root;
+}
+
+pl_node *pl_optimize(pl_node *root, sl_arena *a) {
+    g_needs_watermark = pl_plan_needs_watermark(root);
+    return optimize(root, a);
 }

@@ -30,6 +30,10 @@ typedef struct rt_op_vt {
     /* Optional: the checkpoint is committed (sources commit Kafka group offsets, for
      * visibility only). 0 or -1. */
     int (*committed)(rt_op *op, char **err);
+    /* Optional: the input's watermark advanced to wm (op->wm already holds it). Window
+     * operators fire what it completes; then (like the operators without this entry) they
+     * pass it on with rt_push_watermark. 0 or -1. */
+    int (*watermark)(rt_op *op, int64_t wm, char **err);
 } rt_op_vt;
 
 struct rt_op {
@@ -39,6 +43,8 @@ struct rt_op {
     rt_job *job;
     void *state;
     int index;         /* position in the job's chain (0 = leaf): names its state */
+    bool has_wm;       /* a watermark has reached this operator ... */
+    int64_t wm;        /* ... this one (microseconds; never goes back) */
 };
 
 /* Called with each batch of result rows of a query without a sink (a bare SELECT). */
@@ -60,6 +66,18 @@ struct rt_job {
     int64_t skipped;       /* malformed records skipped */
     int64_t dead_lettered; /* malformed records sent to a dead-letter topic */
 };
+
+/* Passes a watermark to op->next: it records it (watermarks only go forward) and handles it
+ * or passes it on. 0 or -1. */
+static inline int rt_push_watermark(rt_op *op, int64_t wm, char **err) {
+    for (rt_op *n = op->next; n; n = n->next) {
+        if (n->has_wm && wm <= n->wm) return 0;
+        n->has_wm = true;
+        n->wm = wm;
+        if (n->vt->watermark) return n->vt->watermark(n, wm, err);
+    }
+    return 0;
+}
 
 /* Pushes b to op->next (if any); 0 or -1. */
 static inline int rt_push_next(rt_op *op, sl_batch *b, char **err) {
