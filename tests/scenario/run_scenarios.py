@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECTION_KINDS = {"input", "output", "sql", "stdout", "error", "stderr", "exit"}
 INPUT_FLAGS = {"keyed", "timestamped"}
-OUTPUT_MODES = {"json", "raw", "keyed", "table"}
+OUTPUT_MODES = {"json", "raw", "keyed", "table", "unordered"}
 
 
 class ScenarioError(ValueError):
@@ -71,8 +71,8 @@ def _check_args(kind, args, where):
         raise ScenarioError(f"{where}: input flags are {sorted(INPUT_FLAGS)}, not {args[1:]}")
     if kind == "output" and (len(args) > 2 or (len(args) == 2 and args[1] not in OUTPUT_MODES)):
         raise ScenarioError(f"{where}: output modes are {sorted(OUTPUT_MODES)}, not {args[1:]}")
-    if kind == "stdout" and args not in ([], ["contains"]):
-        raise ScenarioError(f"{where}: '--- stdout' or '--- stdout contains'")
+    if kind == "stdout" and args not in ([], ["contains"], ["unordered"]):
+        raise ScenarioError(f"{where}: '--- stdout', '--- stdout contains' or '--- stdout unordered'")
     if kind == "stderr" and args != ["contains"]:
         raise ScenarioError(f"{where}: '--- stderr contains'")
     if kind == "exit" and (len(args) != 1 or not args[0].isdigit()):
@@ -247,6 +247,14 @@ def same_json(a, b):
         return a == b
 
 
+def _is_json(text):
+    try:
+        json.loads(text)
+        return True
+    except ValueError:
+        return False
+
+
 def _canon(text):
     """A JSON text in one canonical spelling (sorted keys), or the text itself if not JSON."""
     try:
@@ -272,6 +280,13 @@ def check_output(name, args, expected, actual):
     """None if the records `actual` [(key, value)] match the section's lines, else a message.
     Mode `table` compares the final upserted table (order of lines does not matter)."""
     mode = args[1] if len(args) > 1 else "json"
+    if mode == "unordered":  # JSON records as a multiset
+        key = lambda t: json.dumps(_typed(json.loads(t)), sort_keys=True) if _is_json(t) else t
+        ok = sorted(map(key, expected)) == sorted(key(v) for _, v in actual)
+        if ok:
+            return None
+        return f"topic {name}: expected (in any order) {len(expected)} records:\n    " + "\n    ".join(expected) + \
+            f"\n  got {len(actual)}:\n    " + "\n    ".join(v for _, v in actual)
     if mode == "table":
         got = final_table(actual)
         ok = sorted(_canon(l.partition("|")[0]) + "|" + _canon(l.partition("|")[2]) for l in expected) == \
@@ -324,9 +339,11 @@ def evaluate(sections, out, err, rc, outputs, prefix=""):
             p = check_output(args[0], args, lines, outputs.get(args[0], []))
             if p:
                 problems.append(p)
-        elif kind == "stdout" and not args:
+        elif kind == "stdout" and args in ([], ["unordered"]):
             got = [l.rstrip() for l in out.rstrip("\n").split("\n")] if out.strip() else []
             want = [l.rstrip() for l in lines]
+            if args == ["unordered"]:  # e.g. the rows of one window, whose order is not defined
+                got, want = sorted(got), sorted(want)
             if got != want:
                 problems.append("stdout differs:\n  expected:\n    " + "\n    ".join(want) +
                                 "\n  got:\n    " + "\n    ".join(got))
@@ -490,6 +507,13 @@ def self_test():
     check("final table: last value per key, tombstone removes", final_table(table) == ['{"k": 1}|{"k":1,"n":2}'])
     check("output table matches in any order", check_output("t", ["t", "table"], ['{"k":1}|{"n":2,"k":1}'], table) is None)
     check("output table differs", check_output("t", ["t", "table"], ['{"k":1}|{"k":1,"n":1}'], table) is not None)
+    check("output unordered", check_output("t", ["t", "unordered"], ['{"a":2}', '{"a":1}'],
+                                            [(None, '{"a": 1}'), (None, '{"a":2}')]) is None)
+    check("output unordered counts", check_output("t", ["t", "unordered"], ['{"a":1}'],
+                                                  [(None, '{"a":1}'), (None, '{"a":1}')]) is not None)
+    unord = parse_text("--- sql\nSELECT 1;\n--- stdout unordered\n+I[2]\n+I[1]\n")
+    check("stdout unordered", evaluate(unord, "+I[1]\n+I[2]\n", "", 0, {}) == [] and
+          evaluate(unord, "+I[1]\n+I[1]\n", "", 0, {}) != [])
     check("output table extra key", check_output("t", ["t", "table"], [], table) is not None)
     # whole evaluation
     base = parse_text("--- sql\nSELECT 1;\n--- stdout\n+I[1]\n+I[2]   \n")
