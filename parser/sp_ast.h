@@ -30,8 +30,10 @@ typedef enum sp_expr_kind {
     SP_E_INTERVAL,  /* INTERVAL 'text' unit: text, unit (and to_unit for e.g. DAY TO SECOND) */
     SP_E_TRIM,      /* TRIM([BOTH|LEADING|TRAILING] [chars] FROM x): args[0]=x, args[1]=chars or
                        NULL; trim_mode */
-    SP_E_SUBSTRING  /* SUBSTRING(x FROM a [FOR b]) is parsed as SP_E_FUNC "SUBSTRING" instead;
+    SP_E_SUBSTRING, /* SUBSTRING(x FROM a [FOR b]) is parsed as SP_E_FUNC "SUBSTRING" instead;
                        this kind is unused (kept so the enum numbering is stable) */
+    SP_E_OVER       /* f(args) OVER (PARTITION BY ... ORDER BY ...): args[0] is the call (an
+                       SP_E_FUNC, e.g. ROW_NUMBER()), `over` the window specification */
 } sp_expr_kind;
 
 typedef enum sp_op {
@@ -59,6 +61,34 @@ typedef enum sp_interval_unit {
 
 typedef enum sp_trim_mode { SP_TRIM_BOTH, SP_TRIM_LEADING, SP_TRIM_TRAILING } sp_trim_mode;
 
+struct sp_order_item;
+
+/* The frame of an OVER window: ROWS or RANGE, and its two bounds. */
+typedef enum sp_frame_kind { SP_FRAME_NONE, SP_FRAME_ROWS, SP_FRAME_RANGE } sp_frame_kind;
+
+typedef enum sp_bound_kind {
+    SP_BOUND_NONE,                /* no frame */
+    SP_BOUND_UNBOUNDED_PRECEDING,
+    SP_BOUND_PRECEDING,           /* <offset> PRECEDING: the offset expression is set */
+    SP_BOUND_CURRENT_ROW,
+    SP_BOUND_FOLLOWING,           /* <offset> FOLLOWING: the offset expression is set */
+    SP_BOUND_UNBOUNDED_FOLLOWING
+} sp_bound_kind;
+
+/* OVER (PARTITION BY p1, p2 ORDER BY o1 [ASC|DESC], ... [frame]) where the frame is
+ * ROWS|RANGE BETWEEN start AND end, or ROWS|RANGE start (which means BETWEEN start AND
+ * CURRENT ROW, and is stored that way). */
+typedef struct sp_window_spec {
+    struct sp_expr **partition_by;
+    int npartition_by;
+    struct sp_order_item *order_by;
+    int norder_by;
+    uint8_t frame;                 /* sp_frame_kind; SP_FRAME_NONE: no ROWS/RANGE clause */
+    uint8_t start_kind, end_kind;  /* sp_bound_kind (SP_BOUND_NONE without a frame) */
+    struct sp_expr *start, *end;   /* offsets of PRECEDING/FOLLOWING bounds, else NULL */
+    int frame_line, frame_col;     /* the ROWS / RANGE keyword */
+} sp_window_spec;
+
 typedef struct sp_expr {
     uint8_t kind;          /* sp_expr_kind */
     uint8_t op;            /* sp_op for UNARY/BINARY */
@@ -78,6 +108,7 @@ typedef struct sp_expr {
     struct sp_expr *filter;/* FUNC: aggregate FILTER (WHERE ...) or NULL */
     struct sp_expr **args;
     int nargs;
+    sp_window_spec *over;  /* OVER: the window specification */
 } sp_expr;
 
 typedef struct sp_select_item {
@@ -86,12 +117,42 @@ typedef struct sp_select_item {
 } sp_select_item;
 
 struct sp_select;
+struct sp_table_ref;
 
+/* Window table-valued functions: FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset])),
+ * HOP(TABLE t, DESCRIPTOR(ts), slide, size [, offset]), CUMULATE(TABLE t, DESCRIPTOR(ts), step,
+ * size [, offset]), SESSION(TABLE t [PARTITION BY k1, k2], DESCRIPTOR(ts), gap), with positional
+ * or named arguments (DATA => TABLE t, TIMECOL => DESCRIPTOR(ts), SIZE => ..., SLIDE =>,
+ * STEP =>, GAP =>, OFFSET =>), normalized here into fields. */
+typedef enum sp_tvf_kind { SP_TVF_TUMBLE = 1, SP_TVF_HOP, SP_TVF_CUMULATE, SP_TVF_SESSION } sp_tvf_kind;
+
+typedef struct sp_window_tvf {
+    uint8_t kind;                  /* sp_tvf_kind */
+    struct sp_table_ref *input;    /* TABLE t or TABLE (query): a table_ref with name or
+                                      subquery set (no alias) */
+    const char **partition_by;     /* SESSION(TABLE t PARTITION BY a, b ...) column names */
+    int npartition_by;
+    const char *time_col;          /* DESCRIPTOR(ts) */
+    int time_line, time_col_pos;   /* position of the descriptor's column name */
+    struct sp_expr *size;          /* TUMBLE/HOP size, CUMULATE max size, SESSION gap */
+    struct sp_expr *slide;         /* HOP slide, CUMULATE step; NULL otherwise */
+    struct sp_expr *offset;        /* optional OFFSET; NULL when absent */
+    int line, col;                 /* of the function name */
+} sp_window_tvf;
+
+typedef enum sp_join_kind { SP_JOIN_INNER = 1, SP_JOIN_LEFT, SP_JOIN_RIGHT, SP_JOIN_FULL } sp_join_kind;
+
+/* A FROM item: a table, a subquery, a window TVF, or a join of two items. */
 typedef struct sp_table_ref {
-    const char *name;          /* table name, or NULL for a subquery */
+    const char *name;          /* table name, or NULL for a subquery / TVF / join */
     const char *alias;         /* or NULL */
     struct sp_select *subquery;
-    int line, col;
+    sp_window_tvf *tvf;        /* FROM TABLE(TUMBLE(...)) [alias] */
+    uint8_t join;              /* sp_join_kind when this item is `left JOIN right ON cond` */
+    struct sp_table_ref *left, *right;
+    struct sp_expr *on;        /* the join condition */
+    int line, col;             /* first token (of a join: its left side's) */
+    int join_line, join_col;   /* JOIN: the first word of the join (JOIN, INNER, LEFT, ...) */
 } sp_table_ref;
 
 typedef struct sp_order_item {
@@ -105,8 +166,23 @@ typedef struct sp_select {
     int nitems;
     sp_table_ref *from;        /* NULL: SELECT without FROM */
     sp_expr *where;            /* or NULL */
-    sp_expr **group_by;
+    sp_expr **group_by;        /* every distinct grouping expression, in order of appearance
+                                  (the same when their SQL text is, ignoring case outside
+                                  string literals: GROUP BY a, A has one) */
     int ngroup_by;
+    /* GROUPING SETS / ROLLUP / CUBE: the grouping sets, each a list of indexes into group_by
+     * (ROLLUP and CUBE expanded, several GROUP BY items combined as their cross product, as SQL
+     * defines it; `()` is the empty set). ngsets == 0: one set of every group_by expression
+     * (a plain GROUP BY: every item is an expression). Indexes within a set are ascending and
+     * distinct. Order, as Calcite expands them: ROLLUP(a, b) = (a, b), (a), (); CUBE(a, b, c) =
+     * (a, b, c), (a, b), (a, c), (a), (b, c), (b), (c), () (each element in, then out, the
+     * first varying slowest); GROUPING SETS lists its elements' sets in turn; the cross product
+     * of GROUP BY items varies the first item slowest. ROLLUP and CUBE drop a set equal to an
+     * earlier one of theirs (as Calcite); GROUPING SETS and cross products keep repeats. */
+    int **gsets;
+    int *gset_len;
+    int ngsets;
+    int gsets_line, gsets_col; /* ngsets > 0: the first ROLLUP/CUBE/GROUPING SETS/()/(a, b) */
     sp_expr *having;           /* or NULL */
     sp_order_item *order_by;
     int norder_by;

@@ -24,6 +24,56 @@ typedef struct sp_list {
     int n, cap;
 } sp_list;
 
+#define SP_MAX_GROUPING_SETS 4096       /* grouping sets one GROUP BY may expand to */
+#define SP_MAX_GROUPING_ENTRIES 65536   /* expressions in all of those sets together */
+
+/* The first word of a join (JOIN, INNER, LEFT, RIGHT, FULL) and the kind it gives. */
+typedef struct sp_join_op {
+    int kind;                /* sp_join_kind */
+    int line, col;
+} sp_join_op;
+
+/* One GROUP BY item before expansion: a tree of ROLLUP / CUBE / GROUPING SETS over
+ * expressions, `()` and `(a, b)` (sp_build_group.c expands it into sp_select.gsets). */
+typedef enum sp_gitem_kind { SP_GI_EXPR, SP_GI_EMPTY, SP_GI_TUPLE, SP_GI_ROLLUP, SP_GI_CUBE, SP_GI_SETS } sp_gitem_kind;
+
+typedef struct sp_gitem {
+    int kind;                /* sp_gitem_kind */
+    sp_expr *expr;           /* EXPR */
+    int index;               /* EXPR: its index in group_by, once assigned */
+    sp_list *items;          /* TUPLE, ROLLUP, CUBE, SETS: sp_gitem * (a TUPLE's are EXPRs;
+                                ROLLUP's and CUBE's are EXPRs and TUPLEs) */
+    int line, col;           /* first token */
+} sp_gitem;
+
+/* TABLE t PARTITION BY a or PARTITION BY (a, b) in a window TVF's data argument. */
+typedef struct sp_tvf_part {
+    sp_list *names;          /* sp_ident * */
+    bool paren;              /* the names were in parentheses (no later name joins them) */
+    int line, col;           /* PARTITION */
+} sp_tvf_part;
+
+/* One argument of a window TVF, as written (sp_build_tvf.c maps them onto sp_window_tvf). */
+typedef enum sp_tvf_arg_kind { SP_TA_TABLE, SP_TA_DESCRIPTOR, SP_TA_EXPR } sp_tvf_arg_kind;
+
+typedef struct sp_tvf_arg {
+    int kind;                /* sp_tvf_arg_kind */
+    const char *name;        /* NAME => value, or NULL for a positional argument */
+    int name_line, name_col;
+    sp_table_ref *table;     /* TABLE: the input */
+    sp_tvf_part *part;       /* TABLE: its PARTITION BY, or NULL */
+    sp_list *cols;           /* DESCRIPTOR: sp_ident * */
+    sp_expr *expr;           /* EXPR */
+    int line, col;           /* first token of the value */
+} sp_tvf_arg;
+
+/* A frame bound of an OVER window: UNBOUNDED PRECEDING, 5 PRECEDING, CURRENT ROW, ... */
+typedef struct sp_frame_bound {
+    int kind;                /* sp_bound_kind */
+    sp_expr *offset;         /* PRECEDING / FOLLOWING with an offset */
+    int line, col;
+} sp_frame_bound;
+
 /* Parse context: lemon's %extra_argument. */
 typedef struct sp_ctx {
     sl_arena *arena;
@@ -71,6 +121,13 @@ sp_expr *sp_e_case(sp_ctx *ctx, sp_token at, sp_expr *operand, sp_list *whens, s
 sp_expr *sp_e_cast(sp_ctx *ctx, sp_token at, sp_expr *x, sl_type type, bool try_cast);
 sp_expr *sp_e_trim(sp_ctx *ctx, sp_token at, int mode, sp_expr *chars, sp_expr *x);
 
+/* OVER windows (sp_build_over.c). */
+sp_expr *sp_e_over(sp_ctx *ctx, sp_expr *call, sp_window_spec *w);
+sp_window_spec *sp_window_new(sp_ctx *ctx, sp_list *partition, sp_list *order, sp_window_spec *frame);
+sp_window_spec *sp_window_frame(sp_ctx *ctx, sp_token units, sp_frame_bound start, const sp_frame_bound *end);
+sp_frame_bound sp_frame_bound_of(int kind, sp_expr *offset, sp_token at);
+void sp_named_window_error(sp_ctx *ctx, sp_ident name);
+
 /* Types (sp_build_type.c). */
 sl_type sp_type_decimal(sp_ctx *ctx, sp_token at, const sp_token *p, const sp_token *s);
 sl_type sp_type_char(sp_ctx *ctx, sp_token at, const sp_token *n);
@@ -87,6 +144,25 @@ sp_select *sp_select_new(sp_ctx *ctx, sp_token at, bool distinct, sp_list *items
 sp_select_item *sp_item_new(sp_ctx *ctx, sp_expr *e, const char *alias);
 sp_table_ref *sp_tref_new(sp_ctx *ctx, const char *name, const char *alias, sp_select *sub, int line,
                           int col);
+
+/* Joins in FROM (sp_build_join.c). */
+sp_join_op sp_join_op_of(int kind, sp_token at);
+sp_table_ref *sp_join_new(sp_ctx *ctx, sp_join_op op, sp_table_ref *left, sp_table_ref *right, sp_expr *on);
+void sp_join_without_on(sp_ctx *ctx, sp_join_op op);
+void sp_join_unsupported(sp_ctx *ctx, sp_token at, const char *what);
+
+/* Window table-valued functions in FROM (sp_build_tvf.c). */
+sp_tvf_part *sp_tvf_part_new(sp_ctx *ctx, sp_token at, sp_list *names, bool paren);
+sp_tvf_arg *sp_tvf_table(sp_ctx *ctx, sp_token at, const sp_ident *name, sp_select *sub, sp_tvf_part *part);
+sp_tvf_arg *sp_tvf_descriptor(sp_ctx *ctx, sp_token at, sp_list *cols);
+sp_tvf_arg *sp_tvf_expr(sp_ctx *ctx, sp_expr *e);
+sp_tvf_arg *sp_tvf_named(sp_tvf_arg *arg, sp_ident name);
+sp_table_ref *sp_tref_tvf(sp_ctx *ctx, sp_token at, sp_ident fn, sp_list *args, const char *alias);
+
+/* GROUP BY items and their expansion into grouping sets (sp_build_group.c). */
+sp_gitem *sp_gitem_new(sp_ctx *ctx, int kind, int line, int col, sp_expr *e, sp_list *items);
+sp_gitem *sp_gitem_tuple(sp_ctx *ctx, sp_token at, sp_expr *first, sp_list *rest);
+void sp_select_group_by(sp_ctx *ctx, sp_select *s, sp_list *items);
 sp_order_item *sp_order_new(sp_ctx *ctx, sp_expr *e, bool desc);
 int64_t sp_limit_value(sp_ctx *ctx, sp_token n);
 
@@ -113,5 +189,8 @@ int sp_LemonFallback(int token);
 
 /* Depth check over a finished statement (sp_depth.c): 0, or -1 with an error recorded. */
 int sp_check_depth(sp_ctx *ctx, const sp_stmt *st);
+/* True when no node of e lies deeper than `limit` (e itself at depth 1); stops descending
+ * there, so it is safe before the statement's depth check has run. */
+bool sp_expr_within_depth(const sp_expr *e, int limit);
 
 #endif

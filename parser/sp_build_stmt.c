@@ -52,7 +52,8 @@ sp_stmt *sp_s_insert_values(sp_ctx *ctx, sp_token at, sp_ident table, sp_list *c
     return st;
 }
 
-/* One SELECT block from its clauses (each may be NULL/-1 when absent). */
+/* One SELECT block from its clauses (each may be NULL/-1 when absent); group_by holds the
+ * GROUP BY items (sp_gitem *). */
 sp_select *sp_select_new(sp_ctx *ctx, sp_token at, bool distinct, sp_list *items, sp_table_ref *from,
                          sp_expr *where, sp_list *group_by, sp_expr *having, sp_list *order_by,
                          int64_t limit) {
@@ -65,10 +66,7 @@ sp_select *sp_select_new(sp_ctx *ctx, sp_token at, bool distinct, sp_list *items
     for (int i = 0; i < items->n; i++) s->items[i] = *(sp_select_item *)items->v[i];
     s->from = from;
     s->where = where;
-    if (group_by) {
-        s->group_by = (sp_expr **)group_by->v;
-        s->ngroup_by = group_by->n;
-    }
+    sp_select_group_by(ctx, s, group_by);
     s->having = having;
     if (order_by) {
         s->norder_by = order_by->n;
@@ -87,7 +85,7 @@ sp_select_item *sp_item_new(sp_ctx *ctx, sp_expr *e, const char *alias) {
     return it;
 }
 
-/* A table or a (subquery) in FROM, with its alias. */
+/* A table or a (subquery) in FROM, with its alias (also the base of the other FROM items). */
 sp_table_ref *sp_tref_new(sp_ctx *ctx, const char *name, const char *alias, sp_select *sub, int line,
                           int col) {
     sp_table_ref *r = sl_arena_calloc(ctx->arena, sizeof *r);

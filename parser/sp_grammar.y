@@ -32,20 +32,33 @@
 }
 
 /* Token codes in a fixed order: punctuation, literals, then keywords. POSIN is the IN of
- * POSITION(a IN b); the driver rewrites it so it never clashes with the IN predicate. */
+ * POSITION(a IN b); the driver rewrites it so it never clashes with the IN predicate. ARROW is
+ * the => of named arguments. */
 %token SEMI LP RP COMMA DOT STAR PLUS MINUS SLASH PERCENT EQ NE LT LE GT GE PIPE2
-       ID QID STR INTLIT DECLIT FLOATLIT POSIN.
+       ID QID STR INTLIT DECLIT FLOATLIT POSIN ARROW.
 
 /* Keywords that are recognised only where the grammar expects them; anywhere else they are
- * ordinary identifiers (column names such as `comment`, `key`, `date`, `timestamp`, `second`). */
+ * ordinary identifiers (column names such as `comment`, `key`, `date`, `timestamp`, `second`).
+ * A word may only be listed here if no state where it ends a construct also accepts an
+ * identifier: lemon tries the fallback before a state's default reduction, so such a word
+ * would be read as a name there (an alias, say) instead of ending the construct. */
 %fallback ID
     COMMENT KEY ENFORCED METADATA VIRTUAL WATERMARK CONSTRAINT TEMPORARY
     SHOW TABLES DESCRIBE DESC ASC EXPLAIN PLAN SET RESET IF
     YEAR MONTH DAY HOUR MINUTE SECOND TO
     TIMESTAMP DATE TIME ZONE LOCAL WITHOUT PRECISION
-    BOTH LEADING TRAILING FILTER ESCAPE POSITION SUBSTRING TRIM UNKNOWN.
+    BOTH LEADING TRAILING FILTER ESCAPE POSITION SUBSTRING TRIM UNKNOWN
+    DESCRIPTOR ROLLUP CUBE SETS ROWS RANGE UNBOUNDED PRECEDING FOLLOWING CURRENT ROW.
 
-/* Reserved words with no rule yet: they make unsupported syntax fail at the right token. */
+/* Words the driver makes keywords only in context (sp_parse.c): ORDER, GROUP and PARTITION
+ * before BY, LEFT and RIGHT before JOIN or OUTER, ROLLUP and CUBE before '(', GROUPING before
+ * SETS; elsewhere they reach the grammar as ID. ROLLUP and CUBE also fall back (above), so a
+ * call cube(x) outside GROUP BY still works; LEFT and RIGHT must not: after a table name they
+ * end it (`FROM t LEFT JOIN u`) where an alias could start. */
+%token ORDER GROUP PARTITION LEFT RIGHT GROUPING.
+
+/* Reserved words: JOIN and friends, OVER; the ones with no rule yet make unsupported syntax
+ * fail at the right token. */
 %token JOIN INNER OUTER CROSS FULL ON USING UNION INTERSECT EXCEPT OVER WINDOW LATERAL.
 
 /* ---------------------------------------------------------------- statements */
@@ -276,19 +289,104 @@ alias(A) ::= AS nm(N). { A = N.s; }
 
 %type from {sp_table_ref *}
 from(A) ::= . { A = NULL; }
-from(A) ::= FROM table_ref(R). { A = R; }
+from(A) ::= FROM from_item(R). { A = R; }
+
+/* Joins chain to the left: a JOIN b ON .. JOIN c ON .. is (a JOIN b) JOIN c. The forms not
+ * supported yet are recognised so that their error points at their first word. */
+%type from_item {sp_table_ref *}
+from_item(A) ::= table_ref(X). { A = X; }
+from_item(A) ::= from_item(L) join_op(K) table_ref(R) ON expr(E). { A = sp_join_new(ctx, K, L, R, E); }
+from_item(A) ::= from_item(L) join_op(K) table_ref. {
+    sp_join_without_on(ctx, K);
+    A = L;
+}
+from_item(A) ::= from_item(L) join_op table_ref using_kw. { A = L; }
+from_item(A) ::= from_item(L) cross_join table_ref. { A = L; }
+from_item(A) ::= from_item(L) comma_join table_ref. { A = L; }
+
+using_kw ::= USING(T). { sp_join_unsupported(ctx, T, "JOIN ... USING is not supported yet (write ON a.x = b.x)"); }
+cross_join ::= CROSS(T) JOIN. { sp_join_unsupported(ctx, T, "CROSS JOIN is not supported yet"); }
+comma_join ::= COMMA(T). {
+    sp_join_unsupported(ctx, T, "Comma-separated FROM items (implicit cross joins) are not supported yet "
+                                "(write JOIN ... ON)");
+}
+
+%type join_op {sp_join_op}
+join_op(A) ::= JOIN(T). { A = sp_join_op_of(SP_JOIN_INNER, T); }
+join_op(A) ::= INNER(T) JOIN. { A = sp_join_op_of(SP_JOIN_INNER, T); }
+join_op(A) ::= LEFT(T) JOIN. { A = sp_join_op_of(SP_JOIN_LEFT, T); }
+join_op(A) ::= LEFT(T) OUTER JOIN. { A = sp_join_op_of(SP_JOIN_LEFT, T); }
+join_op(A) ::= RIGHT(T) JOIN. { A = sp_join_op_of(SP_JOIN_RIGHT, T); }
+join_op(A) ::= RIGHT(T) OUTER JOIN. { A = sp_join_op_of(SP_JOIN_RIGHT, T); }
+join_op(A) ::= FULL(T) JOIN. { A = sp_join_op_of(SP_JOIN_FULL, T); }
+join_op(A) ::= FULL(T) OUTER JOIN. { A = sp_join_op_of(SP_JOIN_FULL, T); }
 
 %type table_ref {sp_table_ref *}
 table_ref(A) ::= tname(N) alias(X). { A = sp_tref_new(ctx, N.s, X, NULL, N.line, N.col); }
 table_ref(A) ::= LP(T) query(Q) RP alias(X). { A = sp_tref_new(ctx, NULL, X, Q, T.line, T.col); }
+table_ref(A) ::= TABLE(T) LP nm(F) LP tvf_args(L) RP RP alias(X). { A = sp_tref_tvf(ctx, T, F, L, X); }
+table_ref(A) ::= TABLE(T) LP nm(F) LP RP RP alias(X). { A = sp_tref_tvf(ctx, T, F, NULL, X); }
+
+/* ---------------------------------------------------------------- window TVFs */
+
+/* TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' MINUTES)) and its kin: the arguments
+ * are collected as written, positional or NAME => value, and sorted out by sp_tref_tvf. A
+ * name after `PARTITION BY a,` is one more partition column: the grammar cannot tell it from
+ * the next argument with one token of lookahead, so sp_tref_tvf moves it over. */
+%type tvf_args {sp_list *}
+tvf_args(A) ::= tvf_arg(X). { A = sp_list_add(ctx, NULL, X); }
+tvf_args(A) ::= tvf_args(L) COMMA tvf_arg(X). { A = sp_list_add(ctx, L, X); }
+
+%type tvf_arg {sp_tvf_arg *}
+tvf_arg(A) ::= tvf_value(V). { A = V; }
+tvf_arg(A) ::= nm(N) ARROW tvf_value(V). { A = sp_tvf_named(V, N); }
+
+%type tvf_value {sp_tvf_arg *}
+tvf_value(A) ::= TABLE(T) tname(N) tvf_partition(P). { A = sp_tvf_table(ctx, T, &N, NULL, P); }
+tvf_value(A) ::= TABLE(T) LP query(Q) RP tvf_partition(P). { A = sp_tvf_table(ctx, T, NULL, Q, P); }
+tvf_value(A) ::= DESCRIPTOR(T) LP nmlist(L) RP. { A = sp_tvf_descriptor(ctx, T, L); }
+tvf_value(A) ::= DESCRIPTOR(T) LP RP. { A = sp_tvf_descriptor(ctx, T, NULL); }
+tvf_value(A) ::= expr(E). { A = sp_tvf_expr(ctx, E); }
+
+%type tvf_partition {sp_tvf_part *}
+tvf_partition(A) ::= . { A = NULL; }
+tvf_partition(A) ::= PARTITION(T) BY nm(N). {
+    A = sp_tvf_part_new(ctx, T, sp_list_add(ctx, NULL, sp_ident_box(ctx, N)), false);
+}
+tvf_partition(A) ::= PARTITION(T) BY LP nmlist(L) RP. { A = sp_tvf_part_new(ctx, T, L, true); }
 
 %type where {sp_expr *}
 where(A) ::= . { A = NULL; }
 where(A) ::= WHERE expr(E). { A = E; }
 
+/* GROUP BY items: expressions, `()`, `(a, b)`, ROLLUP(..), CUBE(..), GROUPING SETS(..) (which
+ * nest), as sp_gitem trees that sp_select_new expands (sp_build_group.c). `(a)` is the
+ * expression a: a one-element tuple would clash with the parenthesized expression. */
 %type group_by {sp_list *}
 group_by(A) ::= . { A = NULL; }
-group_by(A) ::= GROUP BY expr_list(L). { A = L; }
+group_by(A) ::= GROUP BY group_list(L). { A = L; }
+
+%type group_list {sp_list *}
+group_list(A) ::= group_item(X). { A = sp_list_add(ctx, NULL, X); }
+group_list(A) ::= group_list(L) COMMA group_item(X). { A = sp_list_add(ctx, L, X); }
+
+%type group_item {sp_gitem *}
+group_item(A) ::= gtuple(X). { A = X; }
+group_item(A) ::= LP(T) RP. { A = sp_gitem_new(ctx, SP_GI_EMPTY, T.line, T.col, NULL, NULL); }
+group_item(A) ::= ROLLUP(T) LP gtuple_list(L) RP. { A = sp_gitem_new(ctx, SP_GI_ROLLUP, T.line, T.col, NULL, L); }
+group_item(A) ::= CUBE(T) LP gtuple_list(L) RP. { A = sp_gitem_new(ctx, SP_GI_CUBE, T.line, T.col, NULL, L); }
+group_item(A) ::= GROUPING(T) SETS LP group_list(L) RP. {
+    A = sp_gitem_new(ctx, SP_GI_SETS, T.line, T.col, NULL, L);
+}
+
+/* An element of ROLLUP / CUBE: an expression or a parenthesized list of two or more. */
+%type gtuple_list {sp_list *}
+gtuple_list(A) ::= gtuple(X). { A = sp_list_add(ctx, NULL, X); }
+gtuple_list(A) ::= gtuple_list(L) COMMA gtuple(X). { A = sp_list_add(ctx, L, X); }
+
+%type gtuple {sp_gitem *}
+gtuple(A) ::= expr(E). { A = sp_gitem_new(ctx, SP_GI_EXPR, E->line, E->col, E, NULL); }
+gtuple(A) ::= LP(T) expr(E) COMMA expr_list(L) RP. { A = sp_gitem_tuple(ctx, T, E, L); }
 
 %type having {sp_expr *}
 having(A) ::= . { A = NULL; }
@@ -420,13 +518,22 @@ term(A) ::= TIMESTAMP(T). { A = sp_e_column(ctx, NULL, sp_ident_of(ctx, T)); }
 term(A) ::= DATE(T). { A = sp_e_column(ctx, NULL, sp_ident_of(ctx, T)); }
 term(A) ::= POSITION(T). { A = sp_e_column(ctx, NULL, sp_ident_of(ctx, T)); }
 
-/* Function calls, aggregates with DISTINCT, COUNT(*) and FILTER (WHERE ...). */
-term(A) ::= nm(N) LP RP filter(F). { A = sp_e_func(ctx, N.s, N.line, N.col, NULL, F); }
-term(A) ::= nm(N) LP STAR RP filter(F). {
+/* Function calls, aggregates with DISTINCT, COUNT(*) and FILTER (WHERE ...), and any call
+ * with an OVER window (ROW_NUMBER() OVER (...), SUM(x) OVER (...)). */
+term(A) ::= call(X). { A = X; }
+term(A) ::= call(X) OVER LP window_spec(W) RP. { A = sp_e_over(ctx, X, W); }
+term(A) ::= call(X) OVER nm(N). {
+    sp_named_window_error(ctx, N);
+    A = X;
+}
+
+%type call {sp_expr *}
+call(A) ::= nm(N) LP RP filter(F). { A = sp_e_func(ctx, N.s, N.line, N.col, NULL, F); }
+call(A) ::= nm(N) LP STAR RP filter(F). {
     A = sp_e_func(ctx, N.s, N.line, N.col, NULL, F);
     A->star = true;
 }
-term(A) ::= nm(N) LP set_quantifier(D) expr_list(L) RP filter(F). {
+call(A) ::= nm(N) LP set_quantifier(D) expr_list(L) RP filter(F). {
     A = sp_e_func(ctx, N.s, N.line, N.col, L, F);
     A->distinct = D;
 }
@@ -435,6 +542,44 @@ term(A) ::= NILADIC(T). { A = sp_e_niladic(ctx, T); }
 %type filter {sp_expr *}
 filter(A) ::= . { A = NULL; }
 filter(A) ::= FILTER LP WHERE expr(E) RP. { A = E; }
+
+/* OVER ([PARTITION BY ..] [ORDER BY ..] [ROWS|RANGE frame]). The frame's offsets are one
+ * level above the predicates, so BETWEEN .. AND .. stays unambiguous. */
+%type window_spec {sp_window_spec *}
+window_spec(A) ::= window_partition(P) window_order(O) window_frame(F). { A = sp_window_new(ctx, P, O, F); }
+
+%type window_partition {sp_list *}
+window_partition(A) ::= . { A = NULL; }
+window_partition(A) ::= PARTITION BY expr_list(L). { A = L; }
+
+%type window_order {sp_list *}
+window_order(A) ::= . { A = NULL; }
+window_order(A) ::= ORDER BY order_list(L). { A = L; }
+
+%type window_frame {sp_window_spec *}
+window_frame(A) ::= . { A = NULL; }
+window_frame(A) ::= frame_units(U) frame_bound(S). { A = sp_window_frame(ctx, U, S, NULL); }
+window_frame(A) ::= frame_units(U) BETWEEN frame_bound(S) AND frame_bound(E). {
+    A = sp_window_frame(ctx, U, S, &E);
+}
+
+frame_units(A) ::= ROWS(T). { A = T; }
+frame_units(A) ::= RANGE(T). { A = T; }
+
+%type frame_bound {sp_frame_bound}
+frame_bound(A) ::= UNBOUNDED(T) PRECEDING. { A = sp_frame_bound_of(SP_BOUND_UNBOUNDED_PRECEDING, NULL, T); }
+frame_bound(A) ::= UNBOUNDED(T) FOLLOWING. { A = sp_frame_bound_of(SP_BOUND_UNBOUNDED_FOLLOWING, NULL, T); }
+frame_bound(A) ::= CURRENT(T) ROW. { A = sp_frame_bound_of(SP_BOUND_CURRENT_ROW, NULL, T); }
+frame_bound(A) ::= concat_expr(X) PRECEDING(T). {
+    T.line = X->line;
+    T.col = X->col;
+    A = sp_frame_bound_of(SP_BOUND_PRECEDING, X, T);
+}
+frame_bound(A) ::= concat_expr(X) FOLLOWING(T). {
+    T.line = X->line;
+    T.col = X->col;
+    A = sp_frame_bound_of(SP_BOUND_FOLLOWING, X, T);
+}
 
 term(A) ::= CASE(T) case_operand(O) when_list(W) case_else(E) END. { A = sp_e_case(ctx, T, O, W, E); }
 

@@ -40,13 +40,24 @@ static void lexer_error(sp_ctx *ctx, const sp_lexer *lx, const sp_token *t) {
     }
 }
 
-/* ORDER and GROUP are keywords only before BY; otherwise they are names, so that
- * `SELECT * FROM order` reaches the planner (which suggests `orders`). Looks one token ahead
- * on a copy of the tokenizer. */
+/* Words that are keywords only before a given next token, and names otherwise: ORDER, GROUP
+ * and PARTITION before BY (so that `SELECT * FROM order` reaches the planner, which suggests
+ * `orders`), LEFT and RIGHT before JOIN or OUTER (LEFT(s, 2) is a function, `left` a column),
+ * ROLLUP and CUBE before '(', GROUPING before SETS (GROUPING(a) is a function). Looks one
+ * token ahead on a copy of the tokenizer; other tokens are returned unchanged. */
 static int contextual(const sp_lexer *lx, int type) {
+    int want = 0, also = -1;
+    switch (type) {
+    case TK_ORDER: case TK_GROUP: case TK_PARTITION: want = TK_BY; break;
+    case TK_LEFT: case TK_RIGHT: want = TK_JOIN; also = TK_OUTER; break;
+    case TK_ROLLUP: case TK_CUBE: want = TK_LP; break;
+    case TK_GROUPING: want = TK_SETS; break;
+    default: return type;
+    }
     sp_lexer ahead = *lx;
     sp_token next;
-    return sp_lex_next(&ahead, &next) == TK_BY ? type : TK_ID;
+    int t = sp_lex_next(&ahead, &next);
+    return t == want || t == also ? type : TK_ID;
 }
 
 /* Feeds one token of the current statement to the parser, after the driver's own checks. */
@@ -145,7 +156,7 @@ int sp_parse(const char *sql, sp_parse_result *out) {
             if (type == SP_TK_EOF) break;
             continue;
         }
-        if (type == TK_ORDER || type == TK_GROUP) t.type = contextual(&lx, t.type);
+        t.type = contextual(&lx, t.type);
         feed(&ctx, parser, s, t);
     }
     free(s);

@@ -79,6 +79,9 @@ static bool needs_quotes(const char *s) {
         if (!(isalnum(*p) || *p == '_' || *p == '$' || *p >= 0x80)) return true;
     int code = sp_keyword_code(s, (int)strlen(s));
     if (code == TK_ID) return false;
+    /* Words that are keywords only before JOIN/OUTER, BY or SETS (sp_parse.c), which never
+     * follow a name in this rendering; they were plain names before, and still print so. */
+    if (code == TK_LEFT || code == TK_RIGHT || code == TK_PARTITION || code == TK_GROUPING) return false;
     /* Reserved words, and the non-reserved ones that would start a function form. */
     return sp_LemonFallback(code) == 0 || code == TK_TRIM || code == TK_SUBSTRING;
 }
@@ -151,6 +154,48 @@ static void put_func(sl_buf *out, const sp_expr *e) {
         render(out, e->filter, P_ANY);
         sl_buf_putc(out, ')');
     }
+}
+
+/* A frame bound: UNBOUNDED PRECEDING, CURRENT ROW, <offset> PRECEDING, ... */
+static void put_bound(sl_buf *out, int kind, const sp_expr *offset) {
+    switch (kind) {
+    case SP_BOUND_UNBOUNDED_PRECEDING: sl_buf_puts(out, "UNBOUNDED PRECEDING"); break;
+    case SP_BOUND_CURRENT_ROW: sl_buf_puts(out, "CURRENT ROW"); break;
+    case SP_BOUND_UNBOUNDED_FOLLOWING: sl_buf_puts(out, "UNBOUNDED FOLLOWING"); break;
+    default:
+        render(out, offset, P_CONCAT);
+        sl_buf_puts(out, kind == SP_BOUND_PRECEDING ? " PRECEDING" : " FOLLOWING");
+        break;
+    }
+}
+
+/* call OVER ([PARTITION BY ..] [ORDER BY ..] [ROWS|RANGE BETWEEN .. AND ..]). */
+static void put_over(sl_buf *out, const sp_expr *e) {
+    const sp_window_spec *w = e->over;
+    if (e->nargs > 0) render(out, e->args[0], P_TERM);
+    sl_buf_puts(out, " OVER (");
+    const char *sep = "";
+    if (w && w->npartition_by > 0) {
+        sl_buf_puts(out, "PARTITION BY ");
+        put_args(out, w->partition_by, 0, w->npartition_by);
+        sep = " ";
+    }
+    if (w && w->norder_by > 0) {
+        sl_buf_printf(out, "%sORDER BY ", sep);
+        for (int i = 0; i < w->norder_by; i++) {
+            if (i) sl_buf_puts(out, ", ");
+            render(out, w->order_by[i].expr, P_ANY);
+            if (w->order_by[i].desc) sl_buf_puts(out, " DESC");
+        }
+        sep = " ";
+    }
+    if (w && w->frame != SP_FRAME_NONE) {
+        sl_buf_printf(out, "%s%s BETWEEN ", sep, w->frame == SP_FRAME_ROWS ? "ROWS" : "RANGE");
+        put_bound(out, w->start_kind, w->start);
+        sl_buf_puts(out, " AND ");
+        put_bound(out, w->end_kind, w->end);
+    }
+    sl_buf_putc(out, ')');
 }
 
 /* CASE [operand] WHEN .. THEN .. [ELSE ..] END. */
@@ -278,6 +323,7 @@ static void render(sl_buf *out, const sp_expr *e, int min) {
         sl_buf_printf(out, " AS %s)", sl_type_name(e->cast_type, tn, sizeof tn));
         break;
     case SP_E_TRIM: put_trim(out, e); break;
+    case SP_E_OVER: put_over(out, e); break;
     case SP_E_INTERVAL:
         sl_buf_puts(out, "INTERVAL ");
         put_string(out, e->text);

@@ -134,7 +134,9 @@ static int scan_operator(const sp_lexer *lx, int *n) {
     case '-': return TK_MINUS;
     case '/': return TK_SLASH;
     case '%': return TK_PERCENT;
-    case '=': return TK_EQ;
+    case '=':
+        if (d == '>') { *n = 2; return TK_ARROW; } /* named argument: SIZE => ... */
+        return TK_EQ;
     case '<':
         if (d == '=') { *n = 2; return TK_LE; }
         if (d == '>') { *n = 2; return TK_NE; }

@@ -28,7 +28,29 @@ static pl_node *scan_node(const pl_table *t, sl_arena *a) {
     return n;
 }
 
-/* Rejects the parts of SELECT that later issues bring (ordering), pointing at them. */
+/* The first OVER window in e, or NULL. */
+static const sp_expr *find_over(const sp_expr *e) {
+    if (!e) return NULL;
+    if (e->kind == SP_E_OVER) return e;
+    for (int i = 0; i < e->nargs; i++) {
+        const sp_expr *o = find_over(e->args[i]);
+        if (o) return o;
+    }
+    return find_over(e->filter);
+}
+
+/* The first OVER window of a SELECT block's expressions, or NULL. */
+static const sp_expr *select_over(const sp_select *sel) {
+    const sp_expr *o = NULL;
+    for (int i = 0; i < sel->nitems && !o; i++) o = find_over(sel->items[i].expr);
+    for (int i = 0; i < sel->ngroup_by && !o; i++) o = find_over(sel->group_by[i]);
+    if (!o) o = find_over(sel->where);
+    if (!o) o = find_over(sel->having);
+    return o;
+}
+
+/* Rejects the parts of SELECT that later issues bring (ordering, OVER windows, grouping
+ * sets), pointing at them. */
 static int reject_unsupported(const sp_select *sel, const char *src, char **err) {
     if (sel->norder_by > 0) {
         *err = sl_error_at(src, sel->order_by[0].expr->line, sel->order_by[0].expr->col,
@@ -37,6 +59,16 @@ static int reject_unsupported(const sp_select *sel, const char *src, char **err)
     }
     if (sel->limit >= 0) {
         *err = sl_error_at(src, sel->line, sel->col, "LIMIT is not supported yet");
+        return -1;
+    }
+    const sp_expr *over = select_over(sel);
+    if (over) {
+        *err = sl_error_at(src, over->line, over->col, "OVER is not supported yet");
+        return -1;
+    }
+    if (sel->ngsets > 0) {
+        *err = sl_error_at(src, sel->gsets_line, sel->gsets_col,
+                           "GROUPING SETS (and ROLLUP, CUBE, ()) are not supported yet");
         return -1;
     }
     return 0;
@@ -70,6 +102,14 @@ static pl_node *plan_from(const pl_catalog *cat, const sp_select *sel, sl_arena 
         scope->cols = NULL;
         scope->ncols = 0;
         return v;
+    }
+    if (f->join) {
+        *err = sl_error_at(src, f->join_line, f->join_col, "JOIN is not supported yet");
+        return NULL;
+    }
+    if (f->tvf) {
+        *err = sl_error_at(src, f->tvf->line, f->tvf->col, "Window table functions are not supported yet");
+        return NULL;
     }
     if (f->subquery) {
         pl_node *in = pl_plan_select(cat, f->subquery, a, src, err);

@@ -1,6 +1,7 @@
 /* test_parser.c: unit tests of the SQL parser: tokens, every statement kind, expression
- * precedence, CREATE TABLE details, error messages and positions, sp_statement_complete,
- * sp_expr_to_sql, and a small fuzz loop (garbage and truncated statements must not crash). */
+ * precedence, CREATE TABLE details, joins, window TVFs, OVER windows, grouping sets, error
+ * messages and positions, sp_statement_complete, sp_expr_to_sql, and a small fuzz loop
+ * (garbage and truncated statements must not crash). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,8 @@ static void shape(sl_buf *b, const sp_expr *e) {
         break;
     default: {
         static const char *kinds[] = {"lit", "col", "star", "un", "bin", "func", "case", "cast", "isnull",
-                                      "isbool", "between", "in", "like", "interval", "trim", "substring"};
+                                      "isbool", "between", "in", "like", "interval", "trim", "substring",
+                                      "over"};
         sl_buf_printf(b, "%s%s%s[", e->negated ? "!" : "", kinds[e->kind], e->kind == SP_E_FUNC ? e->name : "");
         for (int i = 0; i < e->nargs; i++) {
             if (i) sl_buf_puts(b, ", ");
@@ -151,6 +153,16 @@ static void test_tokens(void) {
     CHECK(sp_keyword_code("seconds", 7) == TK_SECOND && sp_keyword_code("Days", 4) == TK_DAY, "plural units");
     CHECK(sp_keyword_code("current_timestamp", 17) == TK_NILADIC, "niladic");
     CHECK(sp_keyword_code("value", 5) == TK_ID && sp_keyword_code("ts", 2) == TK_ID, "plain identifiers");
+    /* the window functions and named-argument names are no keywords at all */
+    const char *names[] = {"TUMBLE", "HOP", "CUMULATE", "SESSION", "DATA", "TIMECOL", "SIZE", "SLIDE", "STEP", "GAP",
+                           "OFFSET", "PROCTIME", "ROW_NUMBER", "RANK", "DENSE_RANK"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        CHECK(sp_keyword_code(names[i], (int)strlen(names[i])) == TK_ID, "%s is not a keyword", names[i]);
+    /* => of named arguments, and = > apart */
+    sp_lex_init(&lx, "a=>b = >", 8);
+    CHECK(sp_lex_next(&lx, &t) == TK_ID && sp_lex_next(&lx, &t) == TK_ARROW && t.n == 2 &&
+              sp_lex_next(&lx, &t) == TK_ID && sp_lex_next(&lx, &t) == TK_EQ && sp_lex_next(&lx, &t) == TK_GT,
+          "arrow token");
     /* every keyword of the table is found (the binary search depends on its order) */
     const char *kws[] = {"ALL", "AND", "AS", "ASC", "BETWEEN", "BIGINT", "BOOLEAN", "BOTH", "BY", "CASE", "CAST",
                          "CHAR", "COMMENT", "CONSTRAINT", "CREATE", "CROSS", "CURRENT_DATE", "CURRENT_TIME",
@@ -165,7 +177,9 @@ static void test_tokens(void) {
                          "STRING", "SUBSTRING", "TABLE", "TABLES", "TEMPORARY", "THEN", "TIME", "TIMESTAMP",
                          "TIMESTAMP_LTZ", "TINYINT", "TO", "TRAILING", "TRIM", "TRUE", "TRY_CAST", "UNION",
                          "USING", "VALUES", "VARCHAR", "VIRTUAL", "WATERMARK", "WHEN", "WHERE", "WINDOW", "WITH",
-                         "WITHOUT", "YEAR", "YEARS", "ZONE"};
+                         "WITHOUT", "YEAR", "YEARS", "ZONE", "CUBE", "CURRENT", "DESCRIPTOR", "FOLLOWING",
+                         "GROUPING", "LEFT", "PARTITION", "PRECEDING", "RANGE", "RIGHT", "ROLLUP", "ROW", "ROWS",
+                         "SETS", "UNBOUNDED"};
     for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++)
         CHECK(sp_keyword_code(kws[i], (int)strlen(kws[i])) != TK_ID, "keyword %s not found", kws[i]);
     /* a multi-line string: the token's end position */
@@ -424,8 +438,8 @@ static void test_select(void) {
               "columns named group/order");
     }
     sp_parse_result_free(&r);
-    expect_error("SELECT a FROM t JOIN u ON t.a = u.a", 1, 17, "Syntax error near 'JOIN'");
-    expect_error("SELECT a FROM t, u", 1, 16, "Syntax error near ','");
+    expect_error("SELECT a FROM t, u", 1, 16, "Comma-separated FROM items (implicit cross joins) are not supported yet");
+    expect_error("SELECT a FROM t UNION SELECT b FROM u", 1, 17, "Syntax error near 'UNION'");
 }
 
 /* ------------------------------------------------------------------ expressions */
@@ -577,6 +591,498 @@ static void test_to_sql(void) {
     expect_sql("NOT NOT a", "NOT NOT a");
     expect_sql("if(a, 1, 2)", "IF(a, 1, 2)");
     expect_sql("`trim` + date", "`trim` + date");
+    /* OVER windows (frames always in their BETWEEN form) and the new keywords as names */
+    expect_sql("row_number() over (partition by a, b order by c desc, d)",
+               "ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY c DESC, d)");
+    expect_sql("count(*) over ()", "COUNT(*) OVER ()");
+    expect_sql("rank() over (order by a + 1 desc) * 2", "RANK() OVER (ORDER BY a + 1 DESC) * 2");
+    expect_sql("sum(x) over (order by ts rows 5 preceding)",
+               "SUM(x) OVER (ORDER BY ts ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)");
+    expect_sql("sum(x) filter (where x > 0) over (partition by k order by ts range between interval '1' hour "
+               "preceding and current row)",
+               "SUM(x) FILTER (WHERE x > 0) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR "
+               "PRECEDING AND CURRENT ROW)");
+    expect_sql("max(x) over (rows between unbounded preceding and unbounded following)",
+               "MAX(x) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)");
+    expect_sql("min(x) over (order by t rows between (a = b) preceding and a || b following)",
+               "MIN(x) OVER (ORDER BY t ROWS BETWEEN (a = b) PRECEDING AND a || b FOLLOWING)");
+    expect_sql("`rows` + `partition` + `left` + cube + `grouping` + t.right", "rows + partition + left + cube + grouping + t.right");
+    expect_sql("left(s, 2) || right(s, 1)", "LEFT(s, 2) || RIGHT(s, 1)");
+}
+
+/* ------------------------------------------------------------------ FROM: joins, window TVFs */
+
+/* The SELECT block of a single-statement query, or NULL (with a failed check). */
+static const sp_select *select_of(sp_parse_result *r, const char *sql) {
+    int rc = sp_parse(sql, r);
+    CHECK(rc == 0, "parse failed: %s\n  input: %s", r->error ? r->error : "?", sql);
+    if (rc != 0 || r->nstmts != 1 || r->stmts[0]->kind != SP_S_SELECT) return NULL;
+    return r->stmts[0]->select;
+}
+
+/* sp_expr_to_sql of e into a static buffer (for short comparisons). */
+static const char *sql_of(const sp_expr *e) {
+    static char text[512];
+    sl_buf b = {0};
+    if (e) sp_expr_to_sql(&b, e);
+    snprintf(text, sizeof text, "%s", e ? b.data : "(null)");
+    sl_buf_free(&b);
+    return text;
+}
+
+/* The window TVF of `SELECT * FROM <from>`, or NULL. */
+static const sp_window_tvf *tvf_of(sp_parse_result *r, const char *from) {
+    char sql[2048];
+    snprintf(sql, sizeof sql, "SELECT * FROM %s", from);
+    const sp_select *s = select_of(r, sql);
+    CHECK(!s || (s->from && s->from->tvf && !s->from->name && !s->from->subquery && !s->from->join),
+          "not a TVF item: %s", from);
+    return s && s->from ? s->from->tvf : NULL;
+}
+
+/* Checks a TVF's kind, input table, time column, partition columns ("a,b") and expressions. */
+static void expect_tvf(const char *from, int kind, const char *table, const char *time_col, const char *parts,
+                       const char *slide, const char *size, const char *offset) {
+    sp_parse_result r;
+    const sp_window_tvf *w = tvf_of(&r, from);
+    if (w) {
+        char p[256] = "";
+        for (int i = 0; i < w->npartition_by; i++)
+            snprintf(p + strlen(p), sizeof p - strlen(p), "%s%s", i ? "," : "", w->partition_by[i]);
+        CHECK(w->kind == kind, "kind %d, want %d: %s", w->kind, kind, from);
+        CHECK(w->input && w->input->name && !strcmp(w->input->name, table) && !w->input->alias,
+              "input %s: %s", w->input && w->input->name ? w->input->name : "?", from);
+        CHECK(w->time_col && !strcmp(w->time_col, time_col), "time column %s: %s", w->time_col ? w->time_col : "?", from);
+        CHECK(!strcmp(p, parts), "partition '%s', want '%s': %s", p, parts, from);
+        CHECK(!strcmp(sql_of(w->slide), slide), "slide %s, want %s: %s", sql_of(w->slide), slide, from);
+        CHECK(!strcmp(sql_of(w->size), size), "size %s, want %s: %s", sql_of(w->size), size, from);
+        CHECK(!strcmp(sql_of(w->offset), offset), "offset %s, want %s: %s", sql_of(w->offset), offset, from);
+    }
+    sp_parse_result_free(&r);
+}
+
+static void test_window_tvf(void) {
+    const char *m10 = "INTERVAL '10' MINUTE", *m5 = "INTERVAL '5' MINUTE", *m2 = "INTERVAL '2' MINUTE",
+               *m1 = "INTERVAL '1' MINUTE";
+    /* positional forms of each kind, with and without the offset */
+    expect_tvf("TABLE(TUMBLE(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))", SP_TVF_TUMBLE, "bids",
+               "bidtime", "", "(null)", m10, "(null)");
+    expect_tvf("TABLE(TUMBLE(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES, INTERVAL '1' MINUTES))",
+               SP_TVF_TUMBLE, "bids", "bidtime", "", "(null)", m10, m1);
+    expect_tvf("TABLE(HOP(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES))", SP_TVF_HOP,
+               "bids", "bidtime", "", m5, m10, "(null)");
+    expect_tvf("TABLE(HOP(TABLE cat.db.bids, DESCRIPTOR(`bid time`), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES, "
+               "INTERVAL '1' MINUTE))",
+               SP_TVF_HOP, "cat.db.bids", "bid time", "", m5, m10, m1);
+    expect_tvf("TABLE(CUMULATE(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '2' MINUTES, INTERVAL '10' MINUTES))",
+               SP_TVF_CUMULATE, "bids", "bidtime", "", m2, m10, "(null)");
+    expect_tvf("table(cumulate(table bids, descriptor(bidtime), interval '2' minutes, interval '10' minutes, "
+               "interval '1' minute))",
+               SP_TVF_CUMULATE, "bids", "bidtime", "", m2, m10, m1);
+    expect_tvf("TABLE(SESSION(TABLE bids, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES))", SP_TVF_SESSION, "bids",
+               "bidtime", "", "(null)", m5, "(null)");
+    expect_tvf("TABLE(SESSION(TABLE bids PARTITION BY supplier, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES))",
+               SP_TVF_SESSION, "bids", "bidtime", "supplier", "(null)", m5, "(null)");
+    expect_tvf("TABLE(SESSION(TABLE bids PARTITION BY (supplier, item), DESCRIPTOR(bidtime), INTERVAL '5' MINUTES))",
+               SP_TVF_SESSION, "bids", "bidtime", "supplier,item", "(null)", m5, "(null)");
+    expect_tvf("TABLE(SESSION(TABLE bids PARTITION BY supplier, item, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES))",
+               SP_TVF_SESSION, "bids", "bidtime", "supplier,item", "(null)", m5, "(null)");
+    /* named arguments, in any order and any case */
+    expect_tvf("TABLE(TUMBLE(DATA => TABLE bids, TIMECOL => DESCRIPTOR(bidtime), SIZE => INTERVAL '10' MINUTES, "
+               "OFFSET => INTERVAL '1' MINUTES))",
+               SP_TVF_TUMBLE, "bids", "bidtime", "", "(null)", m10, m1);
+    expect_tvf("TABLE(TUMBLE(size => INTERVAL '10' MINUTES, timecol => DESCRIPTOR(bidtime), data => TABLE bids))",
+               SP_TVF_TUMBLE, "bids", "bidtime", "", "(null)", m10, "(null)");
+    expect_tvf("TABLE(HOP(DATA => TABLE bids, TIMECOL => DESCRIPTOR(bidtime), SLIDE => INTERVAL '5' MINUTES, "
+               "SIZE => INTERVAL '10' MINUTES))",
+               SP_TVF_HOP, "bids", "bidtime", "", m5, m10, "(null)");
+    expect_tvf("TABLE(HOP(SIZE => INTERVAL '10' MINUTES, OFFSET => INTERVAL '1' MINUTE, SLIDE => INTERVAL '5' "
+               "MINUTES, DATA => TABLE bids, TIMECOL => DESCRIPTOR(bidtime)))",
+               SP_TVF_HOP, "bids", "bidtime", "", m5, m10, m1);
+    expect_tvf("TABLE(CUMULATE(DATA => TABLE bids, TIMECOL => DESCRIPTOR(bidtime), STEP => INTERVAL '2' MINUTES, "
+               "SIZE => INTERVAL '10' MINUTES))",
+               SP_TVF_CUMULATE, "bids", "bidtime", "", m2, m10, "(null)");
+    expect_tvf("TABLE(SESSION(DATA => TABLE bids PARTITION BY supplier, TIMECOL => DESCRIPTOR(bidtime), "
+               "GAP => INTERVAL '5' MINUTES))",
+               SP_TVF_SESSION, "bids", "bidtime", "supplier", "(null)", m5, "(null)");
+    expect_tvf("TABLE(SESSION(GAP => INTERVAL '5' MINUTES, DATA => TABLE bids PARTITION BY a, b, TIMECOL => "
+               "DESCRIPTOR(bidtime)))",
+               SP_TVF_SESSION, "bids", "bidtime", "a,b", "(null)", m5, "(null)");
+    /* columns and tables named like the parameters and functions still work */
+    expect_tvf("TABLE(TUMBLE(TABLE size, DESCRIPTOR(data), step + `offset`))", SP_TVF_TUMBLE, "size", "data", "",
+               "(null)", "step + offset", "(null)");
+    expect_tvf("TABLE(SESSION(TABLE session PARTITION BY gap, DESCRIPTOR(session), gap))", SP_TVF_SESSION,
+               "session", "session", "gap", "(null)", "gap", "(null)");
+
+    /* positions, aliases, a subquery input */
+    sp_parse_result r;
+    const sp_select *s = select_of(&r, "SELECT *\nFROM TABLE(\n  TUMBLE(TABLE bids, DESCRIPTOR(bidtime), "
+                                       "INTERVAL '10' MINUTES)) AS w");
+    if (s) {
+        const sp_table_ref *f = s->from;
+        const sp_window_tvf *w = f->tvf;
+        CHECK(f->line == 2 && f->col == 6 && f->alias && !strcmp(f->alias, "w"), "tvf item at %d:%d", f->line, f->col);
+        CHECK(w && w->line == 3 && w->col == 3, "tvf function at %d:%d", w ? w->line : 0, w ? w->col : 0);
+        CHECK(w && w->time_line == 3 && w->time_col_pos == 33, "time column at %d:%d", w ? w->time_line : 0,
+              w ? w->time_col_pos : 0);
+        CHECK(w && w->input->line == 3 && w->input->col == 16, "input at %d:%d", w ? w->input->line : 0,
+              w ? w->input->col : 0);
+    }
+    sp_parse_result_free(&r);
+    s = select_of(&r, "SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR)) w1");
+    CHECK(s && s->from->alias && !strcmp(s->from->alias, "w1"), "tvf alias without AS");
+    sp_parse_result_free(&r);
+    s = select_of(&r, "SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR))");
+    CHECK(s && !s->from->alias, "tvf without alias");
+    sp_parse_result_free(&r);
+    s = select_of(&r, "SELECT * FROM TABLE(TUMBLE(TABLE (SELECT * FROM bids WHERE price > 1), DESCRIPTOR(ts), "
+                      "INTERVAL '1' HOUR))");
+    if (s) {
+        const sp_window_tvf *w = s->from->tvf;
+        CHECK(w && w->input && !w->input->name && w->input->subquery && w->input->subquery->where,
+              "subquery input");
+    }
+    sp_parse_result_free(&r);
+    s = select_of(&r, "SELECT window_start, window_end, SUM(price) FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), "
+                      "INTERVAL '10' MINUTES)) GROUP BY window_start, window_end");
+    CHECK(s && s->ngroup_by == 2 && s->ngsets == 0, "window aggregation");
+    sp_parse_result_free(&r);
+
+    /* errors */
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts)))", 1, 21,
+                 "TUMBLE takes 3 or 4 arguments: TABLE, DESCRIPTOR(time column), size [, offset]");
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR, INTERVAL '1' HOUR, 1))", 1,
+                 94, "TUMBLE takes 3 or 4 arguments");
+    expect_error("SELECT * FROM TABLE(TUMBLE())", 1, 21, "TUMBLE takes 3 or 4 arguments");
+    expect_error("SELECT * FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1, 21,
+                 "HOP takes 4 or 5 arguments: TABLE, DESCRIPTOR(time column), slide, size [, offset]");
+    expect_error("SELECT * FROM TABLE(CUMULATE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1, 21,
+                 "CUMULATE takes 4 or 5 arguments: TABLE, DESCRIPTOR(time column), step, size [, offset]");
+    expect_error("SELECT * FROM TABLE(SESSION(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR, INTERVAL '1' HOUR))", 1,
+                 76, "SESSION takes 3 arguments: TABLE [PARTITION BY columns], DESCRIPTOR(time column), gap");
+    expect_error("SELECT * FROM TABLE(SLIDE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1, 21,
+                 "Unknown window table function 'SLIDE' (expected TUMBLE, HOP, CUMULATE or SESSION)");
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts, t2), INTERVAL '1' HOUR))", 1, 55,
+                 "DESCRIPTOR of TUMBLE takes exactly one time column");
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(), INTERVAL '1' HOUR))", 1, 40,
+                 "DESCRIPTOR needs the time column");
+    expect_error("SELECT * FROM TABLE(TUMBLE(bids, DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1, 28,
+                 "The DATA argument of TUMBLE must be a table: TABLE name");
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids, ts, INTERVAL '1' HOUR))", 1, 40,
+                 "The TIMECOL argument of TUMBLE must be the time column: DESCRIPTOR(column)");
+    expect_error("SELECT * FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1, 53,
+                 "The SLIDE argument of HOP must be an expression");
+    expect_error("SELECT * FROM TABLE(SESSION(TABLE bids PARTITION BY a, b.c, DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1,
+                 56, "The TIMECOL argument of SESSION must be the time column");
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids PARTITION BY a, DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1, 39,
+                 "PARTITION BY is only allowed in SESSION windows, not in TUMBLE");
+    expect_error("SELECT * FROM TABLE(TUMBLE(DATA => TABLE bids, TIMECOL => DESCRIPTOR(ts), SIZE => INTERVAL '1' HOUR, "
+                 "size => INTERVAL '2' HOUR))",
+                 1, 102, "The SIZE argument of TUMBLE is given twice");
+    expect_error("SELECT * FROM TABLE(TUMBLE(DATA => TABLE bids, TIMECOL => DESCRIPTOR(ts), GAP => INTERVAL '1' HOUR))", 1,
+                 75, "TUMBLE has no argument named 'GAP'");
+    expect_error("SELECT * FROM TABLE(HOP(DATA => TABLE bids, TIMECOL => DESCRIPTOR(ts), SIZE => INTERVAL '1' HOUR))", 1,
+                 21, "HOP is missing its SLIDE argument");
+    expect_error("SELECT * FROM TABLE(TUMBLE(DATA => TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR))", 1, 48,
+                 "The arguments of TUMBLE must be all named (NAME => value) or all positional");
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), SIZE => INTERVAL '1' HOUR))", 1, 56,
+                 "must be all named");
+    expect_error("SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(t.ts), INTERVAL '1' HOUR))", 1, 52,
+                 "Syntax error near '.'");
+    expect_error("SELECT * FROM TABLE bids", 1, 21, "Syntax error near 'bids'");
+}
+
+/* Checks the join tree of `SELECT * FROM <from>` rendered as (left KIND right ON cond). */
+static void join_text(sl_buf *b, const sp_table_ref *f) {
+    static const char *kinds[] = {"?", "JOIN", "LEFT", "RIGHT", "FULL"};
+    if (!f) {
+        sl_buf_puts(b, "null");
+    } else if (f->join) {
+        sl_buf_putc(b, '(');
+        join_text(b, f->left);
+        sl_buf_printf(b, " %s ", kinds[f->join <= SP_JOIN_FULL ? f->join : 0]);
+        join_text(b, f->right);
+        sl_buf_printf(b, " ON %s)", sql_of(f->on));
+    } else if (f->tvf) {
+        sl_buf_printf(b, "tvf:%s", f->alias ? f->alias : "-");
+    } else if (f->subquery) {
+        sl_buf_printf(b, "sub:%s", f->alias ? f->alias : "-");
+    } else {
+        sl_buf_printf(b, "%s:%s", f->name, f->alias ? f->alias : "-");
+    }
+}
+
+static void expect_join(const char *from, const char *want) {
+    char sql[2048];
+    snprintf(sql, sizeof sql, "SELECT * FROM %s", from);
+    sp_parse_result r;
+    const sp_select *s = select_of(&r, sql);
+    if (s) {
+        sl_buf b = {0};
+        join_text(&b, s->from);
+        CHECK(!strcmp(b.data, want), "join %s:\n  got  %s\n  want %s", from, b.data, want);
+        sl_buf_free(&b);
+    }
+    sp_parse_result_free(&r);
+}
+
+static void test_joins(void) {
+    expect_join("a JOIN b ON a.id = b.id", "(a:- JOIN b:- ON a.id = b.id)");
+    expect_join("a AS x INNER JOIN b AS y ON x.id = y.id", "(a:x JOIN b:y ON x.id = y.id)");
+    expect_join("a x LEFT JOIN b y ON x.id = y.id", "(a:x LEFT b:y ON x.id = y.id)");
+    expect_join("a LEFT OUTER JOIN b ON TRUE", "(a:- LEFT b:- ON TRUE)");
+    expect_join("a RIGHT JOIN b ON 1 = 1", "(a:- RIGHT b:- ON 1 = 1)");
+    expect_join("a right outer join b on x", "(a:- RIGHT b:- ON x)");
+    expect_join("a FULL JOIN b ON x", "(a:- FULL b:- ON x)");
+    expect_join("a FULL OUTER JOIN b ON x AND y OR z", "(a:- FULL b:- ON x AND y OR z)");
+    /* chains associate to the left */
+    expect_join("a JOIN b ON p LEFT JOIN c ON q RIGHT JOIN d ON r",
+                "(((a:- JOIN b:- ON p) LEFT c:- ON q) RIGHT d:- ON r)");
+    /* subqueries and window TVFs as sides */
+    expect_join("(SELECT 1 AS k) s JOIN TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '1' HOUR)) w ON s.k = w.k",
+                "(sub:s JOIN tvf:w ON s.k = w.k)");
+    expect_join("TABLE(TUMBLE(TABLE l, DESCRIPTOR(ts), INTERVAL '1' HOUR)) AS l JOIN TABLE(TUMBLE(TABLE r, "
+                "DESCRIPTOR(ts), INTERVAL '1' HOUR)) AS r ON l.window_start = r.window_start",
+                "(tvf:l JOIN tvf:r ON l.window_start = r.window_start)");
+    /* LEFT and RIGHT are names unless JOIN or OUTER follows them */
+    expect_join("t left", "t:left");
+    expect_join("t AS right", "t:right");
+    expect_join("left AS l JOIN right ON left.a = right.a", "(left:l JOIN right:- ON left.a = right.a)");
+    expect_join("t left JOIN u ON TRUE", "(t:- LEFT u:- ON TRUE)");
+    expect_error("SELECT * FROM left JOIN u ON TRUE", 1, 15, "Syntax error near 'left'");
+    /* positions: a join sits at its left side, join_line/col at its first word */
+    sp_parse_result r;
+    const sp_select *s = select_of(&r, "SELECT * FROM a\n  LEFT OUTER JOIN b ON a.x = b.x\n  JOIN c ON TRUE");
+    if (s) {
+        const sp_table_ref *f = s->from;
+        CHECK(f->join == SP_JOIN_INNER && f->line == 1 && f->col == 15 && f->join_line == 3 && f->join_col == 3,
+              "outer join at %d:%d, keyword %d:%d", f->line, f->col, f->join_line, f->join_col);
+        CHECK(f->left->join == SP_JOIN_LEFT && f->left->join_line == 2 && f->left->join_col == 3 &&
+                  f->left->on->line == 2 && f->left->on->col == 24 && !f->name && !f->subquery && !f->tvf &&
+                  !f->alias,
+              "inner join");
+        CHECK(f->right->name && !strcmp(f->right->name, "c") && f->right->line == 3 && f->right->col == 8,
+              "right side");
+    }
+    sp_parse_result_free(&r);
+    /* the forms not supported yet */
+    expect_error("SELECT * FROM a CROSS JOIN b", 1, 17, "CROSS JOIN is not supported yet");
+    expect_error("SELECT * FROM a, b", 1, 16, "Comma-separated FROM items (implicit cross joins) are not supported yet");
+    expect_error("SELECT * FROM a JOIN b ON TRUE, c", 1, 31, "Comma-separated FROM items");
+    expect_error("SELECT * FROM a JOIN b USING (id)", 1, 24, "JOIN ... USING is not supported yet");
+    expect_error("SELECT * FROM a LEFT JOIN b WHERE TRUE", 1, 17, "JOIN needs an ON condition");
+    expect_error("SELECT * FROM a JOIN b", 1, 17, "JOIN needs an ON condition");
+    expect_error("SELECT * FROM a JOIN b ON", 1, 26, "Unexpected end of input");
+    expect_error("SELECT * FROM a OUTER JOIN b ON TRUE", 1, 17, "Syntax error near 'OUTER'");
+}
+
+/* ------------------------------------------------------------------ OVER */
+
+static void test_over(void) {
+    sp_parse_result r;
+    const sp_expr *e = first_expr(&r, "ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY c DESC, d)");
+    if (e) {
+        const sp_window_spec *w = e->over;
+        CHECK(e->kind == SP_E_OVER && e->nargs == 1 && e->args[0]->kind == SP_E_FUNC &&
+                  !strcmp(e->args[0]->name, "ROW_NUMBER") && e->args[0]->nargs == 0 && e->line == 1 && e->col == 8,
+              "row_number over");
+        CHECK(w && w->npartition_by == 2 && !strcmp(w->partition_by[1]->name, "b") && w->norder_by == 2 &&
+                  w->order_by[0].desc && !strcmp(w->order_by[0].expr->name, "c") && !w->order_by[1].desc &&
+                  w->frame == SP_FRAME_NONE && w->start_kind == SP_BOUND_NONE && !w->start && !w->end,
+              "window spec");
+    }
+    sp_parse_result_free(&r);
+    e = first_expr(&r, "RANK() OVER (ORDER BY x)");
+    CHECK(e && e->kind == SP_E_OVER && e->over->npartition_by == 0 && e->over->norder_by == 1, "rank, order only");
+    sp_parse_result_free(&r);
+    e = first_expr(&r, "DENSE_RANK() OVER (PARTITION BY y)");
+    CHECK(e && e->kind == SP_E_OVER && e->over->npartition_by == 1 && e->over->norder_by == 0, "partition only");
+    sp_parse_result_free(&r);
+    e = first_expr(&r, "COUNT(*) OVER ()");
+    CHECK(e && e->kind == SP_E_OVER && e->args[0]->star && e->over->npartition_by == 0 && e->over->norder_by == 0,
+          "empty window");
+    sp_parse_result_free(&r);
+    e = first_expr(&r, "SUM(DISTINCT amount) FILTER (WHERE amount > 0) OVER (PARTITION BY product ORDER BY ts RANGE "
+                       "BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW)");
+    if (e) {
+        const sp_window_spec *w = e->over;
+        CHECK(e->kind == SP_E_OVER && e->args[0]->distinct && e->args[0]->filter, "aggregate over");
+        CHECK(w->frame == SP_FRAME_RANGE && w->start_kind == SP_BOUND_PRECEDING && w->start &&
+                  w->start->kind == SP_E_INTERVAL && w->end_kind == SP_BOUND_CURRENT_ROW && !w->end &&
+                  w->frame_line == 1 && w->frame_col == 94,
+              "range frame at %d:%d", w->frame_line, w->frame_col);
+    }
+    sp_parse_result_free(&r);
+    e = first_expr(&r, "MAX(x) OVER (ORDER BY ts ROWS 10 PRECEDING)");
+    CHECK(e && e->over->frame == SP_FRAME_ROWS && e->over->start_kind == SP_BOUND_PRECEDING &&
+              !strcmp(e->over->start->text, "10") && e->over->end_kind == SP_BOUND_CURRENT_ROW,
+          "single bound means AND CURRENT ROW");
+    sp_parse_result_free(&r);
+    e = first_expr(&r, "MAX(x) OVER (ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND 2 FOLLOWING)");
+    CHECK(e && e->over->start_kind == SP_BOUND_UNBOUNDED_PRECEDING && !e->over->start &&
+              e->over->end_kind == SP_BOUND_FOLLOWING && !strcmp(e->over->end->text, "2"),
+          "unbounded preceding .. following");
+    sp_parse_result_free(&r);
+    e = first_expr(&r, "MAX(x) OVER (ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)");
+    CHECK(e && e->over->start_kind == SP_BOUND_CURRENT_ROW && e->over->end_kind == SP_BOUND_UNBOUNDED_FOLLOWING,
+          "current row .. unbounded following");
+    sp_parse_result_free(&r);
+    /* OVER is a term: it combines with operators, sits in any clause, and in subqueries */
+    expect_shape("ROW_NUMBER() OVER (ORDER BY a) + 1", "(over[funcROW_NUMBER[]] + 1)");
+    expect_shape("-COUNT(*) OVER (PARTITION BY a) * 2", "((- over[funcCOUNT[]]) * 2)");
+    const sp_select *s = select_of(&r, "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, "
+                                       "window_end ORDER BY price DESC) AS rownum FROM TABLE(TUMBLE(TABLE Bid, "
+                                       "DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))) WHERE rownum <= 3");
+    if (s) {
+        const sp_select *in = s->from->subquery;
+        CHECK(in && in->nitems == 2 && in->items[1].expr->kind == SP_E_OVER && !strcmp(in->items[1].alias, "rownum") &&
+                  in->from->tvf,
+              "window top-n");
+    }
+    sp_parse_result_free(&r);
+    /* errors */
+    expect_error("SELECT ROW_NUMBER() OVER w FROM t", 1, 26, "Named windows (OVER w) are not supported yet");
+    expect_error("SELECT a OVER (ORDER BY b) FROM t", 1, 10, "Syntax error near 'OVER'");
+    expect_error("SELECT SUM(x) OVER (ROWS UNBOUNDED FOLLOWING) FROM t", 1, 26,
+                 "A window frame cannot start at UNBOUNDED FOLLOWING");
+    expect_error("SELECT SUM(x) OVER (ROWS BETWEEN 1 PRECEDING AND UNBOUNDED PRECEDING) FROM t", 1, 50,
+                 "A window frame cannot end at UNBOUNDED PRECEDING");
+    expect_error("SELECT SUM(x) OVER (ROWS BETWEEN 2 FOLLOWING AND 1 PRECEDING) FROM t", 1, 50,
+                 "A window frame cannot end at PRECEDING when it starts at FOLLOWING");
+    expect_error("SELECT SUM(x) OVER (ROWS 5 FOLLOWING) FROM t", 1, 26, "cannot end at CURRENT ROW");
+    expect_error("SELECT SUM(x) OVER (ORDER BY a ROWS) FROM t", 1, 36, "Syntax error near ')'");
+    expect_error("SELECT SUM(x) OVER (PARTITION a) FROM t", 1, 21, "Syntax error near 'PARTITION'");
+    expect_error("SELECT SUM(x) OVER (ORDER BY a) OVER (ORDER BY b) FROM t", 1, 33, "Syntax error near 'OVER'");
+}
+
+/* ------------------------------------------------------------------ GROUP BY */
+
+/* Checks GROUP BY <group_by>: the distinct expressions ("a|b") and the sets ("(0,1)(0)()";
+ * "" when the clause has none). */
+static void expect_gsets(const char *group_by, const char *want_exprs, const char *want_sets) {
+    char sql[2048];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM t GROUP BY %s", group_by);
+    sp_parse_result r;
+    const sp_select *s = select_of(&r, sql);
+    if (s) {
+        sl_buf b = {0}, g = {0};
+        for (int i = 0; i < s->ngroup_by; i++) sl_buf_printf(&b, "%s%s", i ? "|" : "", sql_of(s->group_by[i]));
+        for (int i = 0; i < s->ngsets; i++) {
+            sl_buf_putc(&g, '(');
+            for (int j = 0; j < s->gset_len[i]; j++) sl_buf_printf(&g, "%s%d", j ? "," : "", s->gsets[i][j]);
+            sl_buf_putc(&g, ')');
+        }
+        CHECK(!strcmp(b.data ? b.data : "", want_exprs), "GROUP BY %s: expressions %s, want %s", group_by,
+              b.data ? b.data : "", want_exprs);
+        CHECK(!strcmp(g.data ? g.data : "", want_sets), "GROUP BY %s: sets %s, want %s", group_by,
+              g.data ? g.data : "", want_sets);
+        CHECK(s->ngsets == 0 || s->gsets_line == 1, "sets position");
+        sl_buf_free(&b);
+        sl_buf_free(&g);
+    }
+    sp_parse_result_free(&r);
+}
+
+static void test_grouping_sets(void) {
+    /* plain GROUP BY: no sets; repeats merged (case-insensitively, but not inside strings) */
+    expect_gsets("a, b", "a|b", "");
+    expect_gsets("a, A, `a`, b, t.a, T.A", "a|b|t.a", "");
+    expect_gsets("UPPER(s) = 'A', upper(S) = 'a', upper(s)='A'", "UPPER(s) = 'A'|UPPER(S) = 'a'", "");
+    expect_gsets("`it's` || 'X', `IT'S` || 'X', `it's` || 'x'", "`it's` || 'X'|`it's` || 'x'", "");
+    expect_gsets("(a)", "a", "");
+    /* ROLLUP, CUBE, GROUPING SETS, () */
+    expect_gsets("ROLLUP(a, b, c)", "a|b|c", "(0,1,2)(0,1)(0)()");
+    expect_gsets("a, ROLLUP(b, c)", "a|b|c", "(0,1,2)(0,1)(0)");
+    expect_gsets("CUBE (a, b)", "a|b", "(0,1)(0)(1)()");
+    expect_gsets("CUBE(a, b, c)", "a|b|c", "(0,1,2)(0,1)(0,2)(0)(1,2)(1)(2)()");
+    expect_gsets("GROUPING SETS ((a, b), (a), ())", "a|b", "(0,1)(0)()");
+    expect_gsets("window_start, window_end, GROUPING SETS ((supplier, item), (supplier), ())",
+                 "window_start|window_end|supplier|item", "(0,1,2,3)(0,1,2)(0,1)");
+    expect_gsets("()", "", "()");
+    expect_gsets("(), ()", "", "()");
+    expect_gsets("(b, a)", "b|a", "(0,1)");
+    expect_gsets("(a, a, b)", "a|b", "(0,1)");
+    /* composite elements, repeats, nesting, cross products (first item slowest) */
+    expect_gsets("ROLLUP(a, (b, c)), CUBE(d)", "a|b|c|d", "(0,1,2,3)(0,1,2)(0,3)(0)(3)()");
+    expect_gsets("CUBE((a, b), c)", "a|b|c", "(0,1,2)(0,1)(2)()");
+    expect_gsets("ROLLUP(a, a)", "a", "(0)()");
+    expect_gsets("CUBE(a, a)", "a", "(0)()");
+    expect_gsets("CUBE(a, (a, b))", "a|b", "(0,1)(0)()");
+    expect_gsets("GROUPING SETS ((a), (a))", "a", "(0)(0)");
+    expect_gsets("GROUPING SETS (a, b), GROUPING SETS (c, d)", "a|b|c|d", "(0,2)(0,3)(1,2)(1,3)");
+    expect_gsets("GROUPING SETS (ROLLUP(a, b), c, (), GROUPING SETS ((d, e)))", "a|b|c|d|e", "(0,1)(0)()(2)()(3,4)");
+    expect_gsets("ROLLUP(a), ROLLUP(a)", "a", "(0)(0)(0)()");
+    expect_gsets("b, GROUPING SETS ((a, b), ())", "b|a", "(0,1)(0)");
+    expect_gsets("a + 1, ROLLUP(A + 1, b)", "a + 1|b", "(0,1)(0)(0)");
+    /* legacy group windows and functions named like the keywords are calls */
+    expect_gsets("TUMBLE(ts, INTERVAL '1' HOUR), user", "TUMBLE(ts, INTERVAL '1' HOUR)|user", "");
+    expect_gsets("HOP(ts, INTERVAL '1' MINUTE, INTERVAL '1' HOUR), SESSION(ts, INTERVAL '5' MINUTES)",
+                 "HOP(ts, INTERVAL '1' MINUTE, INTERVAL '1' HOUR)|SESSION(ts, INTERVAL '5' MINUTE)", "");
+    expect_gsets("cube, rollup, grouping, sets", "cube|rollup|grouping|sets", "");
+    /* positions and limits */
+    sp_parse_result r;
+    const sp_select *s = select_of(&r, "SELECT 1 FROM t GROUP BY a,\n  CUBE(b)");
+    CHECK(s && s->ngsets == 2 && s->gsets_line == 2 && s->gsets_col == 3, "gsets position");
+    sp_parse_result_free(&r);
+    s = select_of(&r, "SELECT 1 FROM t GROUP BY CUBE(a, b, c, d, e, f, g, h, i, j, k, l)");
+    CHECK(s && s->ngsets == 4096 && s->gset_len[0] == 12 && s->gset_len[4095] == 0, "cube of 12");
+    sp_parse_result_free(&r);
+    expect_error("SELECT 1 FROM t GROUP BY a, CUBE(a, b, c, d, e, f, g, h, i, j, k, l, m)", 1, 29,
+                 "GROUP BY expands to more than 4096 grouping sets");
+    expect_error("SELECT 1 FROM t GROUP BY CUBE(a, b, c, d, e, f), CUBE(g, h, i, j, k, l), ROLLUP(m)", 1, 74,
+                 "GROUP BY expands to more than 4096 grouping sets");
+    expect_error("SELECT 1 FROM t GROUP BY GROUPING SETS (CUBE(a, b, c, d, e, f, g, h, i, j, k, l), ())", 1, 26,
+                 "more than 4096 grouping sets");
+    expect_error("SELECT 1 FROM t GROUP BY ROLLUP()", 1, 33, "Syntax error near ')'");
+    expect_error("SELECT 1 FROM t GROUP BY GROUPING SETS a", 1, 40, "Syntax error near 'a'");
+    /* GROUPING() stays a function */
+    const sp_expr *e = first_expr(&r, "GROUPING(a, b)");
+    CHECK(e && e->kind == SP_E_FUNC && !strcmp(e->name, "GROUPING") && e->nargs == 2, "GROUPING() call");
+    sp_parse_result_free(&r);
+}
+
+/* ------------------------------------------------------------------ keywords as names */
+
+static void test_new_keywords_as_names(void) {
+    /* the new keywords stay usable as column, table and alias names where they were */
+    sp_parse_result r = parse_ok(
+        "SELECT left, right, partition, rows, range, current, row, cube, rollup, grouping, sets, descriptor, "
+        "unbounded, preceding, following, size, data, step, gap, slide, `offset`, offset, timecol, session, tumble, "
+        "hop, cumulate, LEFT(s, 2) AS left, RIGHT(s, 1) right FROM t AS rows;"
+        "SELECT * FROM size; SELECT * FROM data d; SELECT * FROM left; SELECT * FROM partition;"
+        "CREATE TABLE t2 (left INT, right INT, partition INT, rows INT, range INT, size INT, data STRING, session "
+        "STRING, `offset` BIGINT METADATA VIRTUAL, pt AS PROCTIME(), ts TIMESTAMP(3), WATERMARK FOR ts AS ts - "
+        "INTERVAL '1' SECONDS)",
+        6);
+    if (r.nstmts == 6) {
+        const sp_select *s = r.stmts[0]->select;
+        CHECK(s->nitems == 29 && !strcmp(s->items[0].expr->name, "left") && !strcmp(s->items[2].expr->name, "partition") &&
+                  s->items[27].expr->kind == SP_E_FUNC && !strcmp(s->items[27].alias, "left") &&
+                  !strcmp(s->items[28].alias, "right") && !strcmp(s->from->alias, "rows"),
+              "keywords as names");
+        CHECK(!strcmp(r.stmts[3]->select->from->name, "left") && !strcmp(r.stmts[4]->select->from->name, "partition"),
+              "keywords as tables");
+        const sp_create_table *ct = &r.stmts[5]->create;
+        CHECK(ct->ncols == 11 && ct->cols[9].kind == SP_COL_COMPUTED && ct->cols[9].expr->kind == SP_E_FUNC &&
+                  !strcmp(ct->cols[9].expr->name, "PROCTIME") && ct->cols[9].expr->nargs == 0,
+              "PROCTIME() computed column");
+    }
+    sp_parse_result_free(&r);
+    /* function-like syntax the planner needs: ordinary calls */
+    expect_shape("TUMBLE_START(ts, INTERVAL '1' HOUR)", "funcTUMBLE_START[ts, interval[]]");
+    expect_shape("CURRENT_WATERMARK(ts)", "funcCURRENT_WATERMARK[ts]");
+    expect_shape("PROCTIME()", "funcPROCTIME[]");
+    expect_shape("cube(x) + rollup(y)", "(funccube[x] + funcrollup[y])");
+    /* plural interval units (as Flink's examples write them) equal the singular ones */
+    const char *units[][2] = {{"INTERVAL '10' MINUTES", "INTERVAL '10' MINUTE"},
+                              {"INTERVAL '10' SECONDS", "INTERVAL '10' SECOND"},
+                              {"INTERVAL '2' HOURS", "INTERVAL '2' HOUR"},
+                              {"INTERVAL '1' DAYS", "INTERVAL '1' DAY"},
+                              {"INTERVAL '1' HOUR", "INTERVAL '1' HOUR"},
+                              {"INTERVAL '3' MONTHS", "INTERVAL '3' MONTH"},
+                              {"INTERVAL '1' YEARS", "INTERVAL '1' YEAR"},
+                              {"interval '1 02' days to hours", "INTERVAL '1 02' DAY TO HOUR"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) expect_sql(units[i][0], units[i][1]);
 }
 
 /* ------------------------------------------------------------------ errors */
@@ -689,6 +1195,62 @@ static void test_limits(void) {
     s[k++] = ')';
     s[k] = 0;
     CHECK(survives(s), "long IN list");
+    /* long JOIN chains nest to the left: fine up to the limit, then an error */
+    strcpy(s, "SELECT * FROM t0");
+    k = strlen(s);
+    for (int i = 1; i <= 500; i++) k += (size_t)sprintf(s + k, " JOIN t%d ON TRUE", i);
+    CHECK(survives(s), "500 joins");
+    for (int i = 501; i <= 1200; i++) k += (size_t)sprintf(s + k, " JOIN t%d ON TRUE", i);
+    expect_error(s, 1, 15, "FROM clause nested too deeply");
+    /* deep expressions inside the new constructs are bounded like the others */
+    const char *deep_in[] = {"SELECT ROW_NUMBER() OVER (PARTITION BY %s) FROM t",
+                             "SELECT SUM(x) OVER (ORDER BY %s) FROM t",
+                             "SELECT SUM(x) OVER (ORDER BY a ROWS %s PRECEDING) FROM t",
+                             "SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), %s))",
+                             "SELECT * FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), 1, 2, %s))",
+                             "SELECT * FROM a JOIN b ON %s",
+                             "SELECT 1 FROM t GROUP BY CUBE(a, %s)"};
+    char *chain = malloc(20000);
+    k = 0;
+    for (int i = 0; i < 5000; i++) { chain[k++] = '1'; chain[k++] = '+'; }
+    chain[k++] = '1';
+    chain[k] = 0;
+    for (size_t i = 0; i < sizeof deep_in / sizeof deep_in[0]; i++) {
+        snprintf(s, n * 4, deep_in[i], chain);
+        expect_message(s, "Expression nested too deeply", deep_in[i]);
+    }
+    free(chain);
+    /* a long GROUP BY list merges its repeats without quadratic work */
+    strcpy(s, "SELECT 1 FROM t GROUP BY ");
+    k = strlen(s);
+    for (int i = 0; i < 60000; i++) k += (size_t)sprintf(s + k, "%sc%d", i ? ", " : "", i % 30000);
+    sp_parse_result gr;
+    CHECK(sp_parse(s, &gr) == 0 && gr.nstmts == 1 && gr.stmts[0]->select->ngroup_by == 30000 &&
+              gr.stmts[0]->select->ngsets == 0,
+          "long GROUP BY");
+    sp_parse_result_free(&gr);
+    /* grouping sets too large in all; a GROUP BY expression too deep */
+    strcpy(s, "SELECT 1 FROM t GROUP BY ROLLUP(");
+    k = strlen(s);
+    for (int i = 0; i < 4000; i++) k += (size_t)sprintf(s + k, "%sc%d", i ? ", " : "", i);
+    strcpy(s + k, ")");
+    expect_error(s, 1, 26, "GROUP BY grouping sets are too large (more than 65536 expressions in all)");
+    /* plain expressions beside a ROLLUP join every set, linearly */
+    strcpy(s, "SELECT 1 FROM t GROUP BY ");
+    k = strlen(s);
+    for (int i = 0; i < 20000; i++) k += (size_t)sprintf(s + k, "c%d, ", i);
+    strcpy(s + k, "ROLLUP(x, y)");
+    CHECK(sp_parse(s, &gr) == 0 && gr.stmts[0]->select->ngsets == 3 && gr.stmts[0]->select->gset_len[0] == 20002 &&
+              gr.stmts[0]->select->gset_len[2] == 20000 && gr.stmts[0]->select->gsets[2][19999] == 19999,
+          "long GROUP BY with a ROLLUP");
+    sp_parse_result_free(&gr);
+    strcpy(s + k, "CUBE(x, y)");
+    expect_error(s, 1, (int)k + 1, "GROUP BY grouping sets are too large");
+    strcpy(s, "SELECT 1 FROM t GROUP BY ROLLUP(a, ");
+    k = strlen(s);
+    for (int i = 0; i < 5000; i++) { s[k++] = '1'; s[k++] = '+'; }
+    strcpy(s + k, "1, 1+1)");
+    expect_error(s, 1, 36, "Expression nested too deeply");
     k = 0;
     for (int i = 0; i < 50000; i++) { memcpy(s + k, "SHOW TABLES;", 12); k += 12; }
     s[k] = 0;
@@ -719,6 +1281,14 @@ static const char *CORPUS[] = {
     "AS sub GROUP BY a HAVING COUNT(*) > 1 ORDER BY a DESC LIMIT 5",
     "INSERT INTO t (a, b) VALUES (1, 'x'), (-2, 'y''z'); EXPLAIN PLAN FOR SELECT 1; SET 'a' = 'b'; RESET; "
     "DESCRIBE t; SHOW TABLES; DROP TABLE IF EXISTS t",
+    "SELECT w.a, ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY c DESC ROWS BETWEEN UNBOUNDED PRECEDING AND "
+    "CURRENT ROW) AS rn, SUM(x) OVER (RANGE INTERVAL '1' HOUR PRECEDING) FROM TABLE(SESSION(TABLE bids PARTITION "
+    "BY (a, b), DESCRIPTOR(ts), INTERVAL '5' MINUTES)) AS w LEFT OUTER JOIN u ON w.a = u.a JOIN TABLE(HOP(DATA => "
+    "TABLE v, TIMECOL => DESCRIPTOR(ts), SLIDE => INTERVAL '1' MINUTE, SIZE => INTERVAL '2' MINUTES)) x ON TRUE "
+    "FULL JOIN (SELECT 1) s ON s.k = x.k GROUP BY a, ROLLUP(b, (c, d)), CUBE(e), GROUPING SETS ((f), ()), ()",
+    "SELECT * FROM TABLE(TUMBLE(TABLE (SELECT * FROM t), DESCRIPTOR(ts), INTERVAL '10' MINUTES, INTERVAL '1' "
+    "MINUTE)) RIGHT JOIN TABLE(SESSION(TABLE c.d.e PARTITION BY k, j, DESCRIPTOR(ts), INTERVAL '1' HOUR)) AS c "
+    "ON TRUE GROUP BY TUMBLE(ts, INTERVAL '1' HOUR), GROUPING SETS (CUBE(a, b))",
 };
 
 /* Random bytes, random truncations and random token soups must never crash or leak. */
@@ -761,7 +1331,11 @@ static void test_fuzz(void) {
                                   "IN", "IS", "NULL", "CASE", "WHEN", "THEN", "END", "CAST", "AS", "INT", "TRIM",
                                   "POSITION", "SUBSTRING", "FOR", "INTERVAL", "SECOND", "TO", "DAY", "CREATE",
                                   "TABLE", "WATERMARK", "PRIMARY", "KEY", "METADATA", "VIRTUAL", "INSERT", "INTO",
-                                  "VALUES", "EXPLAIN", "+", "*", "=", ";", "BETWEEN", "LIKE", "ESCAPE", "FILTER"};
+                                  "VALUES", "EXPLAIN", "+", "*", "=", ";", "BETWEEN", "LIKE", "ESCAPE", "FILTER",
+                                  "JOIN", "LEFT", "OUTER", "ON", "USING", "CROSS", "OVER", "PARTITION", "BY", "ORDER",
+                                  "ROWS", "RANGE", "UNBOUNDED", "PRECEDING", "FOLLOWING", "CURRENT", "ROW", "GROUP",
+                                  "ROLLUP", "CUBE", "GROUPING", "SETS", "()", "TUMBLE", "SESSION", "DESCRIPTOR",
+                                  "=>", "SIZE", "DESC"};
     for (int iter = 0; iter < 5000; iter++) {
         size_t k = 0;
         int n = (int)(rnd() % 40);
@@ -784,6 +1358,11 @@ int main(void) {
     test_create_table();
     test_other_statements();
     test_select();
+    test_window_tvf();
+    test_joins();
+    test_over();
+    test_grouping_sets();
+    test_new_keywords_as_names();
     test_precedence();
     test_expression_details();
     test_to_sql();
