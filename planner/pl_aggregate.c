@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "../common/sl_buf.h"
 #include "../common/sl_error.h"
 #include "pl_bind.h"
 #include "pl_functions.h"
@@ -36,6 +37,11 @@ typedef struct agg_ctx {
     int nkeys;
     agg_item *items;
     int nitems, cap;
+    pl_node *in_node;        /* the input (a legacy group window puts a WINDOW_TVF over it) */
+    pl_scope gw_scope;       /* ... and then the scope of that TVF's output */
+    int gw_key;              /* the key position of a legacy group window's window_start, or -1 */
+    uint8_t gw_kind;         /* its kind (SP_TVF_*) */
+    const sp_expr *gw_call;  /* the GROUP BY TUMBLE(...)/HOP(...)/SESSION(...) call */
 } agg_ctx;
 
 const char *pl_agg_name(int fn) {
@@ -197,9 +203,57 @@ static int resolve_aggregate(agg_ctx *c, const sp_expr *e, pl_expr **out, char *
 }
 
 /* The resolve hook of the aggregate's output scope (see pl_scope in pl_expr.h). */
+/* TUMBLE_START(...), HOP_END(...), SESSION_ROWTIME(...) and the like: which of a legacy group
+ * window's keys the call names (0 start, 1 end, 2 window_time), or -1. */
+static int group_window_aux(const agg_ctx *c, const sp_expr *e) {
+    if (e->kind != SP_E_FUNC || c->gw_key < 0) return -1;
+    static const char *const pre[] = {"", "TUMBLE_", "HOP_", "", "SESSION_"};
+    const char *p = pre[c->gw_kind];
+    size_t n = strlen(p);
+    if (strncasecmp(e->name, p, n) != 0) return -1;
+    const char *rest = e->name + n;
+    if (!strcasecmp(rest, "START")) return 0;
+    if (!strcasecmp(rest, "END")) return 1;
+    if (!strcasecmp(rest, "ROWTIME") || !strcasecmp(rest, "PROCTIME")) return 2;
+    return -1;
+}
+
+/* True if an auxiliary call (TUMBLE_END(ts, INTERVAL ...)) has the same arguments as the
+ * group window call, compared as SQL text. */
+static bool same_window_args(const sp_expr *aux, const sp_expr *win) {
+    if (aux->nargs != win->nargs) return false;
+    bool same = true;
+    for (int i = 0; same && i < aux->nargs; i++) {
+        sl_buf x = {0}, y = {0};
+        sp_expr_to_sql(&x, aux->args[i]);
+        sp_expr_to_sql(&y, win->args[i]);
+        same = x.len == y.len && (!x.len || strcasecmp(x.data, y.data) == 0);
+        sl_buf_free(&x);
+        sl_buf_free(&y);
+    }
+    return same;
+}
+
 static int resolve(void *ud, const sp_expr *e, pl_expr **out, char **err) {
     agg_ctx *c = ud;
     if (e->kind == SP_E_FUNC && pl_func_is_aggregate(e->name)) return resolve_aggregate(c, e, out, err);
+    int aux = group_window_aux(c, e);
+    if (aux >= 0 && !same_window_args(e, c->gw_call)) {
+        sl_buf want = {0};
+        sp_expr_to_sql(&want, c->gw_call);
+        *err = sl_error_at(c->src, e->line, e->col, "%s must name the GROUP BY's group window: give it the arguments of %s",
+                           e->name, want.data ? want.data : "it");
+        sl_buf_free(&want);
+        return -1;
+    }
+    if (aux >= 0) {
+        pl_expr *k = c->keys[c->gw_key + aux];
+        pl_expr *col = pl_new_node(c->a, PL_X_COL, k->type, 0);
+        col->col = c->gw_key + aux;
+        col->flag = k->flag;
+        *out = col;
+        return 1;
+    }
     if (e->kind == SP_E_LITERAL || e->kind == SP_E_INTERVAL || e->kind == SP_E_STAR || has_aggregate(e)) return 0;
     char *msg = NULL;
     pl_expr *x = pl_bind_expr(e, c->in, c->a, c->src, &msg);
@@ -262,20 +316,84 @@ static pl_node *pre_calc(agg_ctx *c, pl_node *in, pl_expr *where) {
         }
     }
     for (int i = 0; i < n; i++) {
-        calc->cols[i].name = operand_name(calc->exprs[i], c->in, i, c->a);
-        calc->cols[i].type = calc->exprs[i]->type;
+        const pl_expr *x = calc->exprs[i];
+        calc->cols[i].name = operand_name(x, c->in, i, c->a);
+        calc->cols[i].type = x->type;
+        if (x->kind == PL_X_COL && x->col < in->ncols) {
+            calc->cols[i].time_attr = x->flag;
+            calc->cols[i].window_col = in->cols[x->col].window_col;
+        }
     }
     calc->nexprs = calc->ncols = n;
     return calc;
+}
+
+/* The kind of a legacy group window call in GROUP BY (TUMBLE(ts, size), HOP(ts, slide, size),
+ * SESSION(ts, gap)), or 0. */
+static int group_window_kind(const sp_expr *e) {
+    if (e->kind != SP_E_FUNC) return 0;
+    if (!strcasecmp(e->name, "TUMBLE") && e->nargs == 2) return SP_TVF_TUMBLE;
+    if (!strcasecmp(e->name, "HOP") && e->nargs == 3) return SP_TVF_HOP;
+    if (!strcasecmp(e->name, "SESSION") && e->nargs == 2) return SP_TVF_SESSION;
+    return 0;
+}
+
+/* GROUP BY TUMBLE(ts, INTERVAL '1' HOUR) (Flink's legacy group windows): a window TVF over the
+ * input, whose window_start, window_end and window_time become three keys (key positions
+ * c->gw_key..+2); TUMBLE_START(...) and friends then name them. */
+static int group_window_keys(agg_ctx *c, const sp_expr *e, int at, char **err) {
+    if (c->gw_key >= 0) {
+        *err = sl_error_at(c->src, e->line, e->col, "Only one group window per GROUP BY");
+        return -1;
+    }
+    if (e->args[0]->kind != SP_E_COLUMN) {
+        *err = sl_error_at(c->src, e->line, e->col, "The first argument of a group window is its time column");
+        return -1;
+    }
+    sp_window_tvf t;
+    memset(&t, 0, sizeof t);
+    t.kind = (uint8_t)group_window_kind(e);
+    t.time_col = e->args[0]->name;
+    t.time_line = e->args[0]->line;
+    t.time_col_pos = e->args[0]->col;
+    t.size = e->args[e->nargs - 1];
+    t.slide = e->nargs == 3 ? e->args[1] : NULL;
+    t.line = e->line;
+    t.col = e->col;
+    pl_node *tvf = pl_plan_tvf(&t, c->in_node, c->in, NULL, c->a, c->src, &c->gw_scope, err);
+    if (!tvf) return -1;
+    c->in_node = tvf;
+    c->in = &c->gw_scope;
+    c->gw_key = at;
+    c->gw_kind = t.kind;
+    c->gw_call = e;
+    for (int j = 0; j < 3; j++) {
+        pl_expr *x = pl_new_node(c->a, PL_X_COL, tvf->cols[tvf->ncols - 3 + j].type, 0);
+        x->col = tvf->ncols - 3 + j;
+        x->flag = tvf->cols[x->col].time_attr;
+        c->keys[at + j] = x;
+    }
+    return 0;
 }
 
 /* The GROUP BY keys: GROUP BY expressions, or for SELECT DISTINCT the select list. */
 static int bind_keys(agg_ctx *c, const sp_select *sel, char **err) {
     bool distinct_only = sel->distinct && sel->ngroup_by == 0;
     int n = distinct_only ? sel->nitems : sel->ngroup_by;
-    c->keys = sl_arena_calloc(c->a, sizeof(pl_expr *) * (size_t)(n + 1));
+    c->keys = sl_arena_calloc(c->a, sizeof(pl_expr *) * (size_t)(n + 3));
+    int nk = 0;
     for (int i = 0; i < n; i++) {
         const sp_expr *e = distinct_only ? sel->items[i].expr : sel->group_by[i];
+        if (!distinct_only && group_window_kind(e)) {
+            if (sel->ngsets) {
+                *err = sl_error_at(c->src, e->line, e->col, "Group windows with GROUPING SETS are not supported; use "
+                                                            "a window TVF");
+                return -1;
+            }
+            if (group_window_keys(c, e, nk, err) < 0) return -1;
+            nk += 3;
+            continue;
+        }
         if (e->kind == SP_E_STAR) {
             *err = sl_error_at(c->src, e->line, e->col, "SELECT DISTINCT * is not supported; list the columns");
             return -1;
@@ -285,9 +403,73 @@ static int bind_keys(agg_ctx *c, const sp_select *sel, char **err) {
                                                                      : "Aggregate functions are not allowed in GROUP BY");
             return -1;
         }
-        if (!(c->keys[i] = pl_bind_expr(e, c->in, c->a, c->src, err))) return -1;
+        if (!(c->keys[nk++] = pl_bind_expr(e, c->in, c->a, c->src, err))) return -1;
     }
-    c->nkeys = n;
+    c->nkeys = nk;
+    return 0;
+}
+
+/* Makes `agg` a WINDOW_AGG: the window of the TVF it groups, its key positions, the grouping
+ * sets (each must keep the window), SESSION's time column (added to the pre-CALC); the result
+ * is append-only, with window_time a time attribute again. */
+static int window_agg(agg_ctx *c, const sp_select *sel, pl_node *in, pl_node *pre, pl_node *agg, const int *wkey,
+                      char **err) {
+    const char *src = c->src;
+    const pl_node *tvf = pl_window_source(in);
+    if (!tvf || in->updating) {
+        *err = sl_error_at(src, sel->line, sel->col, in->updating ? "Window aggregation needs an append-only input"
+                                                                  : "window_start and window_end must come from a window TVF");
+        return -1;
+    }
+    agg->win = tvf->win;
+    agg->wstart = wkey[PL_WIN_START];
+    agg->wend = wkey[PL_WIN_END];
+    agg->wtime = wkey[PL_WIN_TIME];
+    agg->updating = false;
+    if (sel->ngsets) {
+        agg->gsets = sel->gsets;
+        agg->gset_len = sel->gset_len;
+        agg->ngsets = sel->ngsets;
+        for (int g = 0; g < sel->ngsets; g++) {
+            bool s = false, e = false;
+            for (int j = 0; j < sel->gset_len[g]; j++) {
+                s |= sel->gsets[g][j] == agg->wstart;
+                e |= sel->gsets[g][j] == agg->wend;
+            }
+            if (!s || !e) {
+                *err = sl_error_at(src, sel->gsets_line, sel->gsets_col,
+                                   "Every grouping set of a window aggregation must hold window_start and window_end");
+                return -1;
+            }
+        }
+        for (int k = 0; k < agg->nkeys; k++) agg->cols[k].type.not_null = false; /* NULL outside a set */
+    }
+    if (agg->win.kind == SP_TVF_SESSION) {
+        if (tvf != in) {
+            *err = sl_error_at(src, sel->line, sel->col, "A SESSION window aggregation must read the SESSION TVF directly");
+            return -1;
+        }
+        for (int i = 0; i < agg->naggs; i++)
+            if (agg->aggs[i].distinct) {
+                *err = sl_error_at(src, sel->line, sel->col, "DISTINCT aggregates over SESSION windows are not supported yet");
+                return -1;
+            }
+        /* the time column, for the operator to assign sessions */
+        pl_expr *t = pl_new_node(c->a, PL_X_COL, in->cols[tvf->win.time_col].type, 0);
+        t->col = tvf->win.time_col;
+        int at = pre->nexprs++;
+        pre->exprs[at] = t;
+        pre->cols[at] = (pl_field){"$time", t->type, PL_TIME_NONE, PL_WIN_NONE};
+        pre->ncols = pre->nexprs;
+        agg->win.time_col = at;
+    }
+    int roles[3] = {PL_WIN_START, PL_WIN_END, PL_WIN_TIME};
+    int pos[3] = {agg->wstart, agg->wend, agg->wtime};
+    for (int j = 0; j < 3; j++)
+        if (pos[j] >= 0) {
+            agg->cols[pos[j]].window_col = (uint8_t)roles[j];
+            agg->cols[pos[j]].time_attr = j == 2 ? (tvf->win.proctime ? PL_TIME_PROCTIME : PL_TIME_ROWTIME) : PL_TIME_NONE;
+        }
     return 0;
 }
 
@@ -305,11 +487,14 @@ pl_node *pl_plan_aggregate(const sp_select *sel, pl_node *in, const pl_scope *sc
     c.in = scope;
     c.a = a;
     c.src = src;
+    c.in_node = in;
+    c.gw_key = -1;
     if (sel->distinct && sel->ngroup_by > 0) {
         *err = sl_error_at(src, sel->line, sel->col, "SELECT DISTINCT with GROUP BY is not supported yet");
         return NULL;
     }
     if (bind_keys(&c, sel, err) < 0) return NULL;
+    in = c.in_node; /* a legacy group window's TVF */
     pl_scope post = {NULL, 0, resolve, &c};
 
     /* the select list over the AGG's output */
@@ -329,6 +514,19 @@ pl_node *pl_plan_aggregate(const sp_select *sel, pl_node *in, const pl_scope *sc
         out->cols[i].type = e->type;
     }
     out->nexprs = out->ncols = sel->nitems;
+    int wkey[4] = {-1, -1, -1, -1}; /* by PL_WIN_*: key positions of the window's columns */
+    for (int k = 0; k < c.nkeys; k++) {
+        const pl_expr *x = c.keys[k];
+        if (x->kind == PL_X_COL && x->col < in->ncols && in->cols[x->col].window_col && wkey[in->cols[x->col].window_col] < 0)
+            wkey[in->cols[x->col].window_col] = k;
+    }
+    bool windowed = wkey[PL_WIN_START] >= 0 && wkey[PL_WIN_END] >= 0;
+    if (sel->ngsets && !windowed) {
+        *err = sl_error_at(src, sel->gsets_line, sel->gsets_col,
+                           "GROUPING SETS, ROLLUP and CUBE are supported over windows: GROUP BY window_start, "
+                           "window_end, GROUPING SETS (...)");
+        return NULL;
+    }
 
     pl_expr *having = NULL;
     if (sel->having) {
@@ -340,7 +538,7 @@ pl_node *pl_plan_aggregate(const sp_select *sel, pl_node *in, const pl_scope *sc
     }
 
     pl_node *pre = pre_calc(&c, in, where);
-    pl_node *agg = pl_node_new(a, PL_N_AGG, pre);
+    pl_node *agg = pl_node_new(a, windowed ? PL_N_WINDOW_AGG : PL_N_AGG, pre);
     agg->nkeys = c.nkeys;
     agg->keys = sl_arena_calloc(a, sizeof(int) * (size_t)(c.nkeys + 1));
     for (int k = 0; k < c.nkeys; k++) agg->keys[k] = k;
@@ -360,7 +558,14 @@ pl_node *pl_plan_aggregate(const sp_select *sel, pl_node *in, const pl_scope *sc
         if (out->exprs[i]->kind == PL_X_COL && out->exprs[i]->col >= c.nkeys && sel->items[i].alias)
             agg->cols[out->exprs[i]->col].name = out->cols[i].name;
     agg->updating = true;
+    if (windowed && window_agg(&c, sel, in, pre, agg, wkey, err) < 0) return NULL;
+    for (int i = 0; i < out->nexprs; i++) /* plain keys keep their time attribute and window role */
+        if (out->exprs[i]->kind == PL_X_COL) {
+            out->cols[i].time_attr = agg->cols[out->exprs[i]->col].time_attr;
+            out->cols[i].window_col = agg->cols[out->exprs[i]->col].window_col;
+            out->exprs[i]->flag = out->cols[i].time_attr;
+        }
     out->input = agg;
-    out->updating = true;
+    out->updating = agg->updating;
     return out;
 }

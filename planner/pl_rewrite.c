@@ -60,6 +60,7 @@ static pl_node *merge_calcs(pl_node *n, sl_arena *a) {
 /* Whether the plan being optimized uses watermarks: then scans generate them (set by
  * pl_optimize at the root, read while the scans' projections are pushed down). */
 static bool g_needs_watermark;
+static bool g_proctime_windows; /* ... and its windows are by processing time */
 
 /* The table's WATERMARK expression bound over the scan row (every column, computed ones too:
  * the scan computes them first). */
@@ -83,7 +84,10 @@ static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
     if (!calc)
         for (int i = 0; i < t->ncols; i++) used[i] = true;
     scan->rowtime = t->rowtime;
-    if (g_needs_watermark && t->wm_expr && (scan->wm_expr = bind_watermark(t, a))) {
+    if (g_needs_watermark && g_proctime_windows && t->proctime >= 0) {
+        scan->proctime_wm = true; /* processing-time windows close by the wall clock */
+        used[t->proctime] = true;
+    } else if (g_needs_watermark && t->wm_expr && (scan->wm_expr = bind_watermark(t, a))) {
         pl_expr_columns(scan->wm_expr, used);
         used[t->rowtime] = true;
     }
@@ -154,7 +158,28 @@ static pl_node *optimize(pl_node *root, sl_arena *a) {
     return root;
 }
 
+/* Scans no projection was pushed into (under a window function, a join, ...) read every
+ * column; this also binds their computed columns and their WATERMARK. */
+static void project_remaining_scans(pl_node *n, sl_arena *a) {
+    for (; n; n = n->input) {
+        if (n->kind == PL_N_SCAN && !n->computed) push_projection(NULL, n, a);
+        if (n->input2) project_remaining_scans(n->input2, a);
+    }
+}
+
+/* True if a window operator of the plan windows by processing time. */
+static bool has_proctime_windows(const pl_node *n) {
+    for (; n; n = n->input) {
+        if ((n->kind == PL_N_WINDOW_TVF || n->kind >= PL_N_WINDOW_AGG) && n->win.proctime) return true;
+        if (n->input2 && has_proctime_windows(n->input2)) return true;
+    }
+    return false;
+}
+
 pl_node *pl_optimize(pl_node *root, sl_arena *a) {
     g_needs_watermark = pl_plan_needs_watermark(root);
-    return optimize(root, a);
+    g_proctime_windows = has_proctime_windows(root);
+    root = optimize(root, a);
+    project_remaining_scans(root, a);
+    return root;
 }

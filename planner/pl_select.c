@@ -23,34 +23,14 @@ static pl_node *scan_node(const pl_table *t, sl_arena *a) {
     for (int i = 0; i < t->ncols; i++) {
         n->cols[i].name = t->cols[i].name;
         n->cols[i].type = t->cols[i].type;
+        n->cols[i].time_attr = i == t->rowtime ? PL_TIME_ROWTIME : i == t->proctime ? PL_TIME_PROCTIME : PL_TIME_NONE;
         n->decode[i] = t->cols[i].kind != SP_COL_COMPUTED;
     }
+    n->rowtime = -1;
     return n;
 }
 
-/* The first OVER window in e, or NULL. */
-static const sp_expr *find_over(const sp_expr *e) {
-    if (!e) return NULL;
-    if (e->kind == SP_E_OVER) return e;
-    for (int i = 0; i < e->nargs; i++) {
-        const sp_expr *o = find_over(e->args[i]);
-        if (o) return o;
-    }
-    return find_over(e->filter);
-}
-
-/* The first OVER window of a SELECT block's expressions, or NULL. */
-static const sp_expr *select_over(const sp_select *sel) {
-    const sp_expr *o = NULL;
-    for (int i = 0; i < sel->nitems && !o; i++) o = find_over(sel->items[i].expr);
-    for (int i = 0; i < sel->ngroup_by && !o; i++) o = find_over(sel->group_by[i]);
-    if (!o) o = find_over(sel->where);
-    if (!o) o = find_over(sel->having);
-    return o;
-}
-
-/* Rejects the parts of SELECT that later issues bring (ordering, OVER windows, grouping
- * sets), pointing at them. */
+/* Rejects the parts of SELECT that are not supported yet (ordering), pointing at them. */
 static int reject_unsupported(const sp_select *sel, const char *src, char **err) {
     if (sel->norder_by > 0) {
         *err = sl_error_at(src, sel->order_by[0].expr->line, sel->order_by[0].expr->col,
@@ -59,16 +39,6 @@ static int reject_unsupported(const sp_select *sel, const char *src, char **err)
     }
     if (sel->limit >= 0) {
         *err = sl_error_at(src, sel->line, sel->col, "LIMIT is not supported yet");
-        return -1;
-    }
-    const sp_expr *over = select_over(sel);
-    if (over) {
-        *err = sl_error_at(src, over->line, over->col, "OVER is not supported yet");
-        return -1;
-    }
-    if (sel->ngsets > 0) {
-        *err = sl_error_at(src, sel->gsets_line, sel->gsets_col,
-                           "GROUPING SETS (and ROLLUP, CUBE, ()) are not supported yet");
         return -1;
     }
     return 0;
@@ -90,35 +60,37 @@ static pl_node *normalize_upserts(const pl_table *t, pl_node *scan, sl_arena *a)
     return n;
 }
 
-/* Binds the FROM clause: returns the input node and fills the scope the rest binds against. */
-static pl_node *plan_from(const pl_catalog *cat, const sp_select *sel, sl_arena *a, const char *src,
-                          pl_scope *scope, char **err) {
-    const sp_table_ref *f = sel->from;
-    if (!f) { /* SELECT without FROM: one empty row */
-        pl_node *v = pl_node_new(a, PL_N_VALUES, NULL);
-        v->nrows = 1;
-        v->rows = sl_arena_calloc(a, sizeof(pl_expr **));
-        v->rows[0] = sl_arena_calloc(a, sizeof(pl_expr *));
-        scope->cols = NULL;
-        scope->ncols = 0;
-        return v;
-    }
+/* The scope of a node's output columns, qualified by `qual`. */
+static pl_scope node_scope(const pl_node *in, const char *qual, sl_arena *a) {
+    pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(in->ncols + 1));
+    for (int i = 0; i < in->ncols; i++)
+        sc[i] = (pl_scope_col){qual, in->cols[i].name, in->cols[i].type, i, in->cols[i].time_attr};
+    pl_scope s = {sc, in->ncols, NULL, NULL};
+    return s;
+}
+
+/* Plans one FROM item (a table, a subquery, a window TVF or a join) and fills the scope the
+ * rest of the query binds against. */
+static pl_node *plan_ref(const pl_catalog *cat, const sp_table_ref *f, sl_arena *a, const char *src, pl_scope *scope,
+                         char **err) {
     if (f->join) {
-        *err = sl_error_at(src, f->join_line, f->join_col, "JOIN is not supported yet");
-        return NULL;
+        pl_scope ls, rs;
+        pl_node *l = plan_ref(cat, f->left, a, src, &ls, err);
+        pl_node *r = l ? plan_ref(cat, f->right, a, src, &rs, err) : NULL;
+        if (!r) return NULL;
+        return pl_plan_join(f, l, &ls, r, &rs, a, src, scope, err);
     }
     if (f->tvf) {
-        *err = sl_error_at(src, f->tvf->line, f->tvf->col, "Window table functions are not supported yet");
-        return NULL;
+        pl_scope in_scope;
+        pl_node *in = plan_ref(cat, f->tvf->input, a, src, &in_scope, err);
+        if (!in) return NULL;
+        const char *qual = f->alias ? f->alias : f->tvf->input->name;
+        return pl_plan_tvf(f->tvf, in, &in_scope, qual, a, src, scope, err);
     }
     if (f->subquery) {
         pl_node *in = pl_plan_select(cat, f->subquery, a, src, err);
         if (!in) return NULL;
-        pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(in->ncols + 1));
-        for (int i = 0; i < in->ncols; i++)
-            sc[i] = (pl_scope_col){f->alias, in->cols[i].name, in->cols[i].type, i};
-        scope->cols = sc;
-        scope->ncols = in->ncols;
+        *scope = node_scope(in, f->alias, a);
         return in;
     }
     const pl_table *t = pl_catalog_find(cat, f->name);
@@ -129,6 +101,32 @@ static pl_node *plan_from(const pl_catalog *cat, const sp_select *sel, sl_arena 
     pl_scope_col *sc = sl_arena_calloc(a, sizeof *sc * (size_t)(t->ncols + 1));
     *scope = pl_table_scope(t, f->alias ? f->alias : t->name, sc);
     return normalize_upserts(t, scan_node(t, a), a);
+}
+
+/* Binds the FROM clause: returns the input node and fills the scope the rest binds against. */
+static pl_node *plan_from(const pl_catalog *cat, const sp_select *sel, sl_arena *a, const char *src,
+                          pl_scope *scope, char **err) {
+    if (!sel->from) { /* SELECT without FROM: one empty row */
+        pl_node *v = pl_node_new(a, PL_N_VALUES, NULL);
+        v->nrows = 1;
+        v->rows = sl_arena_calloc(a, sizeof(pl_expr **));
+        v->rows[0] = sl_arena_calloc(a, sizeof(pl_expr *));
+        scope->cols = NULL;
+        scope->ncols = 0;
+        return v;
+    }
+    return plan_ref(cat, sel->from, a, src, scope, err);
+}
+
+/* The output field of a projected expression: a plain column reference keeps the column's time
+ * attribute and window role. */
+static pl_field field_of(const pl_expr *e, const char *name, const pl_node *in) {
+    pl_field f = {name, e->type, PL_TIME_NONE, PL_WIN_NONE};
+    if (e->kind == PL_X_COL) {
+        f.time_attr = e->flag;
+        if (in && e->col < in->ncols) f.window_col = in->cols[e->col].window_col;
+    }
+    return f;
 }
 
 /* The name Flink gives a select item: its alias, the column name, or EXPR$<position>. */
@@ -157,7 +155,9 @@ pl_node *pl_plan_select(const pl_catalog *cat, const sp_select *sel, sl_arena *a
             return NULL;
         }
     }
+    pl_rank_push_limit(in, calc->filter);
     if (pl_select_is_aggregate(sel)) return pl_plan_aggregate(sel, in, &scope, calc->filter, a, src, err);
+    if (pl_select_has_rank(sel)) return pl_plan_rank(sel, in, &scope, calc->filter, a, src, err);
     /* count output columns (stars expand) */
     int cap = 0;
     for (int i = 0; i < sel->nitems; i++) cap += sel->items[i].expr->kind == SP_E_STAR ? scope.ncols : 1;
@@ -175,9 +175,9 @@ pl_node *pl_plan_select(const pl_catalog *cat, const sp_select *sel, sl_arena *a
                 e->kind = PL_X_COL;
                 e->col = scope.cols[c].index;
                 e->type = scope.cols[c].type;
+                e->flag = scope.cols[c].time_attr;
                 calc->exprs[n] = e;
-                calc->cols[n].name = scope.cols[c].name;
-                calc->cols[n].type = e->type;
+                calc->cols[n] = field_of(e, scope.cols[c].name, in);
                 n++;
                 matched++;
             }
@@ -190,8 +190,7 @@ pl_node *pl_plan_select(const pl_catalog *cat, const sp_select *sel, sl_arena *a
         pl_expr *e = pl_bind_expr(it->expr, &scope, a, src, err);
         if (!e) return NULL;
         calc->exprs[n] = e;
-        calc->cols[n].name = item_name(it, n, a);
-        calc->cols[n].type = e->type;
+        calc->cols[n] = field_of(e, item_name(it, n, a), in);
         n++;
     }
     calc->nexprs = n;

@@ -224,7 +224,7 @@ pl_plan *pl_plan_statement(const pl_catalog *cat, const sp_stmt *stmt, const cha
     }
     p->root = pl_optimize(root, p->arena);
     const sp_stmt *st = stmt;
-    if (check_changelog(p->root, src, st, err) < 0) {
+    if (pl_check_session_windows(p->root, src, err) < 0 || check_changelog(p->root, src, st, err) < 0) {
         pl_plan_free(p);
         return NULL;
     }

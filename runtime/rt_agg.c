@@ -244,6 +244,46 @@ void rt_acc_remove(const pl_agg_call *c, rt_acc *a, const sl_value *vp) {
     if (a->n <= 0) rt_acc_free(c, a); /* nothing left: back to the empty accumulator (no float residue) */
 }
 
+void rt_acc_merge(const pl_agg_call *c, rt_acc *dst, rt_acc *src) {
+    if (src->n <= 0) {
+        rt_acc_free(c, src);
+        return;
+    }
+    if (dst->n <= 0) { /* nothing to merge into: take src over */
+        rt_acc_free(c, dst);
+        *dst = *src;
+        rt_acc_init(src);
+        return;
+    }
+    int at = c->arg_type.id;
+    bool dbl = at == SL_T_FLOAT || at == SL_T_DOUBLE;
+    switch (c->fn) {
+    case PL_AGG_SUM:
+    case PL_AGG_AVG:
+        if (dbl) set_d(dst, at == SL_T_FLOAT && c->fn == PL_AGG_SUM ? (double)((float)get_d(dst) + (float)get_d(src))
+                                                                    : get_d(dst) + get_d(src));
+        else set_isum(dst, get_isum(dst) + get_isum(src));
+        break;
+    case PL_AGG_MIN:
+    case PL_AGG_MAX: {
+        int cmp = rt_value_cmp(c->arg_type, get_v(c, src), get_v(c, dst));
+        if (c->fn == PL_AGG_MIN ? cmp < 0 : cmp > 0) set_v(c, dst, get_v(c, src));
+        break;
+    }
+    case PL_AGG_LAST_VALUE: set_v(c, dst, get_v(c, src)); break;
+    case PL_AGG_LISTAGG:
+        if (src->ext && src->ext->text.len) {
+            rt_acc_ext *x = ext_of(dst);
+            sl_buf_append(&x->text, c->sep.s.ptr, c->sep.s.len);
+            sl_buf_append(&x->text, src->ext->text.data, src->ext->text.len);
+        }
+        break;
+    default: break; /* COUNT: the counts below; FIRST_VALUE: dst's stays */
+    }
+    dst->n += src->n;
+    rt_acc_free(c, src);
+}
+
 /* ---- results ---- */
 
 /* A copy of v with its string in arena. */

@@ -62,6 +62,12 @@ void rt_acc_remove(const pl_agg_call *c, rt_acc *a, const sl_value *v);
  * store-forwarding stall per call, measured at 20% of a GROUP BY.) */
 void rt_acc_result(const pl_agg_call *c, bool retractable, const rt_acc *a, sl_arena *arena, sl_value *out);
 
+/* Merges src (the later of two session windows) into dst (the earlier one), for accumulators
+ * that are not retractable: counts and sums add up, MIN/MAX compare, FIRST_VALUE keeps dst's
+ * and LAST_VALUE takes src's (when they have one), LISTAGG joins dst's text and src's. src
+ * is left empty. */
+void rt_acc_merge(const pl_agg_call *c, rt_acc *dst, rt_acc *src);
+
 /* Bytes of the accumulator (state encoding) and back; decode returns false on bad bytes. */
 void rt_acc_encode(const pl_agg_call *c, const rt_acc *a, sl_buf *out);
 bool rt_acc_decode(const pl_agg_call *c, rt_acc *a, rt_reader *r);

@@ -53,8 +53,35 @@ static const rt_op_vt *vt_for(const pl_node *n) {
     case PL_N_AGG: return &rt_agg_vt;
     case PL_N_NORMALIZE: return &rt_normalize_vt;
     case PL_N_SINK: return &rt_sink_vt;
+    case PL_N_WINDOW_TVF: return &rt_window_tvf_vt;
+    case PL_N_WINDOW_AGG: return &rt_window_agg_vt;
+    case PL_N_WINDOW_RANK: return &rt_window_rank_vt;
+    case PL_N_WINDOW_JOIN: return &rt_window_join_vt;
+    default: return NULL;
     }
     return NULL;
+}
+
+/* The number of plan nodes under (and with) n. */
+static int count_nodes(const pl_node *n) {
+    return n ? 1 + count_nodes(n->input) + count_nodes(n->input2) : 0;
+}
+
+/* Places the operators of n's tree in post-order from ops[*at] on; returns n's operator.
+ * Each operator's `next` is its parent's, `side` which of the parent's inputs it is. */
+static rt_op *build_ops(const pl_node *n, rt_job *job, rt_op *ops, int *at) {
+    rt_op *left = n->input ? build_ops(n->input, job, ops, at) : NULL;
+    rt_op *right = n->input2 ? build_ops(n->input2, job, ops, at) : NULL;
+    rt_op *op = &ops[*at];
+    *op = (rt_op){vt_for(n), n, NULL, job, NULL, *at};
+    op->ninputs = n->input2 ? 2 : 1;
+    (*at)++;
+    if (left) left->next = op;
+    if (right) {
+        right->next = op;
+        right->side = 1;
+    }
+    return op;
 }
 
 /* A checkpoint: operators downstream first (sinks flush before state and positions are
@@ -108,19 +135,24 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
         return -1;
     }
 
-    /* ops[0] is the leaf; ops[nops-1] the root (or the collector of a bare SELECT) */
-    int depth = 0, nstateful = 0;
-    for (const pl_node *n = plan->root; n; n = n->input, depth++)
-        nstateful += n->kind == PL_N_AGG || n->kind == PL_N_NORMALIZE;
+    /* ops in post-order (inputs first, the left one before the right one): a chain's leaf is
+     * ops[0] and its root ops[nops-1]; the collector of a bare SELECT comes last */
+    int nnodes = count_nodes(plan->root), nstateful = 0;
+    int nops = nnodes + (plan->is_insert ? 0 : 1);
+    rt_op *ops = calloc((size_t)nops, sizeof(rt_op));
+    int at = 0;
+    build_ops(plan->root, &job, ops, &at);
+    if (!plan->is_insert) {
+        ops[nops - 1] = (rt_op){&rt_collect_vt, plan->root, NULL, &job, NULL, nops - 1};
+        ops[nops - 2].next = &ops[nops - 1];
+    }
+    for (int i = 0; i < nops; i++)
+        nstateful += ops[i].node->kind == PL_N_AGG || ops[i].node->kind == PL_N_NORMALIZE ||
+                     ops[i].node->kind >= PL_N_WINDOW_AGG;
     int64_t budget = rt_size_bytes(sl_options_get(o->session, "state.cache-size"), 256 << 20);
     if (budget < (1 << 20)) budget = 1 << 20;
     job.state_budget = (size_t)budget / (size_t)(nstateful ? nstateful : 1);
-    int nops = depth + (plan->is_insert ? 0 : 1);
-    rt_op *ops = calloc((size_t)nops, sizeof(rt_op));
-    int i = depth - 1;
-    for (const pl_node *n = plan->root; n; n = n->input, i--) ops[i] = (rt_op){vt_for(n), n, NULL, &job, NULL, i};
-    if (!plan->is_insert) ops[nops - 1] = (rt_op){&rt_collect_vt, plan->root, NULL, &job, NULL, nops - 1};
-    for (i = 0; i + 1 < nops; i++) ops[i].next = &ops[i + 1];
+    int i;
 
     if (o->on_start) {
         rt_job_info info = {name, path, resumed, rt_store_checkpoint_id(job.store)};
@@ -143,19 +175,37 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
     int64_t interval = rt_duration_ms(sl_options_get(o->session, "execution.checkpointing.interval"), 1000);
     int64_t last = now_ms(), checkpoints = 0;
     bool stopped = false;
-    while (rc == 0) {
+    bool *ended = calloc((size_t)nops, sizeof(bool));
+    int live = 0;
+    for (i = 0; i < nops; i++) live += ops[i].vt->poll != NULL;
+    while (rc == 0 && live > 0) {
         if (o->stop && *o->stop) { stopped = true; break; }
-        int r = ops[0].vt->poll(&ops[0], 100, err);
-        if (r == CN_EOF) break;
-        if (r == CN_ERROR) { rc = -1; break; }
-        if (now_ms() - last >= interval) {
+        /* every live source in turn; with several, a quiet one is polled without waiting */
+        int got = 0;
+        for (i = 0; i < nops && rc == 0; i++) {
+            if (!ops[i].vt->poll || ended[i]) continue;
+            int r = ops[i].vt->poll(&ops[i], live > 1 ? 0 : 100, err);
+            if (r == CN_ERROR) rc = -1;
+            else if (r == CN_EOF) { /* its end: the source's last watermark goes out now */
+                ended[i] = true;
+                live--;
+                if (ops[i].vt->finish(&ops[i], err) < 0) rc = -1;
+            } else {
+                got += r;
+            }
+        }
+        if (rc == 0 && live > 1 && got == 0) {
+            struct timespec ts = {0, 20 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        if (rc == 0 && now_ms() - last >= interval) {
             if (checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
             last = now_ms();
         }
     }
     if (rc == 0) {
         for (i = 0; i < nops && rc == 0; i++)
-            if (ops[i].vt->finish(&ops[i], err) < 0) rc = -1;
+            if (!ended[i] && ops[i].vt->finish(&ops[i], err) < 0) rc = -1;
         if (rc == 0 && checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
         /* and one more, so that the last epoch's delivery is confirmed (its outbox emptied) */
         if (rc == 0 && job.durable && checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
@@ -168,10 +218,12 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
         stats->rows_out = job.rows_out;
         stats->skipped = job.skipped;
         stats->dead_lettered = job.dead_lettered;
+        stats->late = job.late;
         stats->stopped = stopped;
         stats->checkpoints = checkpoints;
     }
     free(ops);
+    free(ended);
     free(name);
     free(path);
     return rc;

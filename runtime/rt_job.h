@@ -25,7 +25,7 @@ typedef struct rt_job_opts {
 } rt_job_opts;
 
 typedef struct rt_job_stats {
-    int64_t rows_in, rows_out, skipped, dead_lettered;
+    int64_t rows_in, rows_out, skipped, dead_lettered, late;
     int64_t checkpoints;              /* checkpoints committed by this run */
     bool stopped;                     /* ended by *stop rather than by the end of its input */
 } rt_job_stats;

@@ -45,6 +45,9 @@ struct rt_op {
     int index;         /* position in the job's chain (0 = leaf): names its state */
     bool has_wm;       /* a watermark has reached this operator ... */
     int64_t wm;        /* ... this one (microseconds; never goes back) */
+    int side;          /* which input of `next` this operator feeds (0; WINDOW_JOIN's right: 1) */
+    int in_side;       /* the input the batch or watermark being pushed to it comes from */
+    int ninputs;       /* 2 for WINDOW_JOIN: it tracks each input's watermark itself */
 };
 
 /* Called with each batch of result rows of a query without a sink (a bare SELECT). */
@@ -65,12 +68,15 @@ struct rt_job {
     int64_t rows_out;      /* rows written by sinks / delivered to the client */
     int64_t skipped;       /* malformed records skipped */
     int64_t dead_lettered; /* malformed records sent to a dead-letter topic */
+    int64_t late;          /* rows dropped by window operators: their window had fired */
 };
 
 /* Passes a watermark to op->next: it records it (watermarks only go forward) and handles it
  * or passes it on. 0 or -1. */
 static inline int rt_push_watermark(rt_op *op, int64_t wm, char **err) {
-    for (rt_op *n = op->next; n; n = n->next) {
+    for (rt_op *from = op, *n = op->next; n; from = n, n = n->next) {
+        n->in_side = from->side;
+        if (n->ninputs > 1) return n->vt->watermark(n, wm, err);
         if (n->has_wm && wm <= n->wm) return 0;
         n->has_wm = true;
         n->wm = wm;
@@ -81,7 +87,9 @@ static inline int rt_push_watermark(rt_op *op, int64_t wm, char **err) {
 
 /* Pushes b to op->next (if any); 0 or -1. */
 static inline int rt_push_next(rt_op *op, sl_batch *b, char **err) {
-    return op->next ? op->next->vt->push(op->next, b, err) : 0;
+    if (!op->next) return 0;
+    op->next->in_side = op->side;
+    return op->next->vt->push(op->next, b, err);
 }
 
 /* Operator constructors: one per file. */
@@ -92,5 +100,9 @@ extern const rt_op_vt rt_sink_vt;     /* rt_op_sink.c */
 extern const rt_op_vt rt_collect_vt;  /* rt_op_collect.c */
 extern const rt_op_vt rt_agg_vt;      /* rt_op_agg.c */
 extern const rt_op_vt rt_normalize_vt;/* rt_op_normalize.c */
+extern const rt_op_vt rt_window_tvf_vt; /* rt_op_window_tvf.c */
+extern const rt_op_vt rt_window_agg_vt; /* rt_op_window_agg.c */
+extern const rt_op_vt rt_window_rank_vt;/* rt_op_window_rank.c */
+extern const rt_op_vt rt_window_join_vt;/* rt_op_window_join.c */
 
 #endif

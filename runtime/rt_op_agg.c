@@ -20,14 +20,7 @@
 #include "rt_cache.h"
 #include "rt_expr.h"
 #include "rt_op.h"
-#include "rt_slab.h"
-
-typedef struct agg_group {
-    int64_t count;     /* rows accumulated minus retracted */
-    int64_t seq;       /* arrival counter for lists */
-    int64_t mark;      /* mini-batch: the batch that last touched the group (not stored) */
-    rt_acc acc[];
-} agg_group;
+#include "rt_group.h"
 
 /* A group touched in the current batch (mini-batch mode). */
 typedef struct touched {
@@ -39,10 +32,8 @@ typedef struct touched {
 typedef struct agg_state {
     const pl_node *n;
     int naggs, width;     /* width: keys + aggregates */
-    bool retract;         /* the input is updating: accumulators must support retraction */
-    bool has_distinct;
-    rt_cache *groups, *distinct;
-    sl_buf dkey;
+    rt_groups gs;
+    rt_cache *groups;
     sl_batch out;
     sl_value *before, *after;   /* scratch result rows */
     sl_value *keyvals;          /* scratch: the current row's key values */
@@ -55,82 +46,7 @@ typedef struct agg_state {
     int ntouch, captouch;
     int64_t batch_no;
     sl_arena *scratch;          /* per batch: mini-batch's results before the batch */
-    rt_slab *slab;              /* the groups (all of one size) */
 } agg_state;
-
-/* ---- group objects and their bytes ---- */
-
-static agg_group *group_new(const agg_state *s) {
-    agg_group *g = rt_slab_alloc(s->slab);
-    memset(g, 0, sizeof *g);
-    for (int i = 0; i < s->naggs; i++) rt_acc_init(&g->acc[i]);
-    return g;
-}
-
-static void group_free(void *ud, void *obj) {
-    agg_state *s = ud;
-    agg_group *g = obj;
-    for (int i = 0; i < s->naggs; i++) rt_acc_free(&s->n->aggs[i], &g->acc[i]);
-    rt_slab_free(s->slab, g);
-}
-
-static size_t group_bytes(const agg_state *s, const agg_group *g) {
-    size_t n = sizeof *g + sizeof(rt_acc) * (size_t)s->naggs;
-    for (int i = 0; i < s->naggs; i++) n += rt_acc_heap_bytes(&s->n->aggs[i], &g->acc[i]);
-    return n;
-}
-
-static void group_encode(void *ud, const void *obj, sl_buf *out) {
-    const agg_state *s = ud;
-    const agg_group *g = obj;
-    rt_put_varint(out, g->count);
-    rt_put_varint(out, g->seq);
-    for (int i = 0; i < s->naggs; i++) rt_acc_encode(&s->n->aggs[i], &g->acc[i], out);
-}
-
-static void *group_decode(void *ud, const char *data, size_t len) {
-    agg_state *s = ud;
-    agg_group *g = group_new(s);
-    rt_reader r = rt_reader_of(data, len);
-    g->count = rt_get_varint(&r);
-    g->seq = rt_get_varint(&r);
-    g->mark = 0;
-    int i = 0;
-    for (; i < s->naggs; i++)
-        if (!rt_acc_decode(&s->n->aggs[i], &g->acc[i], &r)) break;
-    if (i < s->naggs || !rt_reader_done(&r)) {
-        for (int k = 0; k < i; k++) rt_acc_free(&s->n->aggs[k], &g->acc[k]);
-        rt_slab_free(s->slab, g);
-        return NULL;
-    }
-    return g;
-}
-
-/* True when a group owns memory beyond its slab object: strings kept by MIN/MAX/FIRST_VALUE/
- * LAST_VALUE, LISTAGG's text, the value lists of retractable aggregates. */
-static bool groups_own_heap(const pl_node *n, bool retract) {
-    for (int i = 0; i < n->naggs; i++) {
-        int fn = n->aggs[i].fn;
-        bool keeps = fn == PL_AGG_MIN || fn == PL_AGG_MAX || fn == PL_AGG_FIRST_VALUE || fn == PL_AGG_LAST_VALUE;
-        if (fn == PL_AGG_LISTAGG || (keeps && (retract || n->aggs[i].arg_type.id == SL_T_STRING))) return true;
-    }
-    return false;
-}
-
-/* Distinct counts: an int64 per (group, aggregate, value). */
-static void count_encode(void *ud, const void *obj, sl_buf *out) { (void)ud; rt_put_varint(out, *(const int64_t *)obj); }
-static void *count_decode(void *ud, const char *data, size_t len) {
-    (void)ud;
-    rt_reader r = rt_reader_of(data, len);
-    int64_t v = rt_get_varint(&r);
-    if (!rt_reader_done(&r)) return NULL;
-    int64_t *p = malloc(sizeof *p);
-    if (!p) abort();
-    *p = v;
-    return p;
-}
-static void count_free(void *ud, void *obj) { (void)ud; free(obj); }
-static const rt_cache_ops count_ops = {count_encode, count_decode, count_free, false};
 
 /* ---- open / close ---- */
 
@@ -141,21 +57,16 @@ static int agg_open(rt_op *op, char **err) {
     s->n = n;
     s->naggs = n->naggs;
     s->width = n->ncols;
-    s->retract = n->input->updating;
-    for (int i = 0; i < n->naggs; i++) s->has_distinct |= n->aggs[i].distinct;
-    s->slab = rt_slab_new(sizeof(agg_group) + sizeof(rt_acc) * (size_t)n->naggs);
-    char name[64];
+    char name[64], dname[64];
     snprintf(name, sizeof name, "agg-%d", op->index);
+    snprintf(dname, sizeof dname, "agg-%d-distinct", op->index);
+    size_t budget = op->job->state_budget;
+    if (rt_groups_init(&s->gs, n->aggs, n->naggs, n->input->updating, op->job->store, dname, budget / 4, err) < 0)
+        return -1;
     int ns = rt_store_namespace(op->job->store, name, err);
     if (ns < 0) return -1;
-    size_t budget = op->job->state_budget;
-    rt_cache_ops group_ops = {group_encode, group_decode, group_free, !groups_own_heap(n, s->retract)};
-    s->groups = rt_cache_new(op->job->store, ns, &group_ops, s, s->has_distinct ? budget / 4 * 3 : budget);
-    if (s->has_distinct) {
-        snprintf(name, sizeof name, "agg-%d-distinct", op->index);
-        if ((ns = rt_store_namespace(op->job->store, name, err)) < 0) return -1;
-        s->distinct = rt_cache_new(op->job->store, ns, &count_ops, s, budget / 4);
-    }
+    rt_cache_ops group_ops = rt_groups_cache_ops(&s->gs);
+    s->groups = rt_cache_new(op->job->store, ns, &group_ops, &s->gs, s->gs.distinct ? budget / 4 * 3 : budget);
     sl_batch_init(&s->out, s->width, op->job->batch_size);
     s->before = calloc((size_t)s->width + 1, sizeof(sl_value));
     s->after = calloc((size_t)s->width + 1, sizeof(sl_value));
@@ -170,9 +81,7 @@ static void agg_close(rt_op *op) {
     agg_state *s = op->state;
     if (!s) return;
     if (s->groups) rt_cache_free(s->groups);
-    if (s->distinct) rt_cache_free(s->distinct);
-    rt_slab_destroy(s->slab);
-    sl_buf_free(&s->dkey);
+    rt_groups_free(&s->gs);
     if (s->out.vals) sl_batch_free(&s->out);
     free(s->before);
     free(s->after);
@@ -190,13 +99,12 @@ static void agg_close(rt_op *op) {
 
 /* The group's result row (keys from `keys`, aggregates from g) into row; true when the row
  * is visible (HAVING holds). Strings go into `arena`. */
-static bool result_row(agg_state *s, const agg_group *g, const sl_value *keys, sl_value *row, sl_arena *arena,
+static bool result_row(agg_state *s, const rt_group *g, const sl_value *keys, sl_value *row, sl_arena *arena,
                        char **rt_err) {
     const pl_node *n = s->n;
     if (row != keys)
         for (int k = 0; k < n->nkeys; k++) row[k] = keys[k];
-    for (int i = 0; i < s->naggs; i++)
-        rt_acc_result(&n->aggs[i], s->retract, &g->acc[i], arena, &row[n->nkeys + i]);
+    rt_group_results(&s->gs, g, row + n->nkeys, arena);
     if (!n->having) return true;
     rt_eval_ctx ctx = {arena, NULL, 0};
     bool ok = rt_eval_pred(n->having, row, &ctx);
@@ -266,58 +174,6 @@ static rt_centry *group_entry(agg_state *s, int r, int nrows, char **err) {
     return rt_cache_get_hashed(s->groups, s->khash[r], s->cur_key, s->cur_klen, err);
 }
 
-/* For a DISTINCT aggregate: counts the value in or out of the group; true when the aggregate
- * itself must take the value in (first occurrence) or out (last one went). */
-static int distinct_step(agg_state *s, int i, sl_value v, bool add, bool *apply, char **err) {
-    sl_buf_clear(&s->dkey);
-    sl_buf_append(&s->dkey, s->cur_key, s->cur_klen);
-    rt_put_u32(&s->dkey, (uint32_t)i);
-    rt_put_value(&s->dkey, s->n->aggs[i].arg_type, v);
-    rt_centry *e = rt_cache_get(s->distinct, s->dkey.data, s->dkey.len, err);
-    if (!e) return -1;
-    int64_t *cnt = e->obj;
-    *apply = false;
-    if (add) {
-        if (!cnt) {
-            cnt = calloc(1, sizeof *cnt);
-            if (!cnt) abort();
-            e->obj = cnt;
-        }
-        *apply = ++*cnt == 1;
-        rt_cache_dirty(s->distinct, e, sizeof *cnt);
-    } else if (cnt) {
-        if (--*cnt <= 0) {
-            *apply = true;
-            rt_cache_delete(s->distinct, e);
-        } else {
-            rt_cache_dirty(s->distinct, e, sizeof *cnt);
-        }
-    }
-    return 0;
-}
-
-/* Takes one input row into (add) or out of the group's accumulators. */
-static int accumulate(agg_state *s, agg_group *g, const sl_value *row, bool add, char **err) {
-    const pl_node *n = s->n;
-    g->count += add ? 1 : -1;
-    if (add) g->seq++;
-    for (int i = 0; i < s->naggs; i++) {
-        const pl_agg_call *c = &n->aggs[i];
-        if (c->filter >= 0 && (row[c->filter].null || !row[c->filter].i)) continue;
-        static const sl_value one = {false, {1}};
-        const sl_value *v = c->arg >= 0 ? &row[c->arg] : &one;
-        if (v->null) continue;
-        if (c->distinct) {
-            bool apply;
-            if (distinct_step(s, i, *v, add, &apply, err) < 0) return -1;
-            if (!apply) continue;
-        }
-        if (add) rt_acc_add(c, s->retract, &g->acc[i], v, g->seq);
-        else if (g->acc[i].n > 0) rt_acc_remove(c, &g->acc[i], v);
-    }
-    return 0;
-}
-
 /* Per-record mode: row r in, its group's change out. */
 static int process_row(rt_op *op, agg_state *s, const sl_batch *in, int r, char **err, char **rt_err) {
     if (make_room(op, s, err) < 0) return -1;
@@ -326,16 +182,16 @@ static int process_row(rt_op *op, agg_state *s, const sl_batch *in, int r, char 
     bool add = opkind == SL_OP_INSERT || opkind == SL_OP_UPDATE_AFTER;
     rt_centry *e = group_entry(s, r, in->nrows, err);
     if (!e) return -1;
-    agg_group *g = e->obj;
+    rt_group *g = e->obj;
     if (!g && !add) return 0;
     sl_value *kv = s->keyvals;
     for (int k = 0; k < s->n->nkeys; k++) kv[k] = row[s->n->keys[k]];
     bool was = g && g->count > 0 && result_row(s, g, kv, s->before, s->out.arena, rt_err);
     if (!g) {
-        g = group_new(s);
+        g = rt_group_new(&s->gs);
         e->obj = g;
     }
-    int rc = accumulate(s, g, row, add, err);
+    int rc = rt_group_accumulate(&s->gs, g, s->cur_key, s->cur_klen, row, add, err);
     if (rc == 0) {
         if (g->count <= 0) {
             if (was) emit(s, SL_OP_DELETE, s->before);
@@ -343,7 +199,7 @@ static int process_row(rt_op *op, agg_state *s, const sl_batch *in, int r, char 
         } else {
             bool is = result_row(s, g, kv, s->after, s->out.arena, rt_err);
             emit_change(s, was, s->before, is, s->after);
-            rt_cache_dirty(s->groups, e, group_bytes(s, g));
+            rt_cache_dirty(s->groups, e, rt_group_bytes(&s->gs, g));
         }
     }
     return rc;
@@ -358,7 +214,7 @@ static int fold_row(agg_state *s, const sl_batch *in, int r, char **err, char **
     bool add = opkind == SL_OP_INSERT || opkind == SL_OP_UPDATE_AFTER;
     rt_centry *e = group_entry(s, r, in->nrows, err);
     if (!e) return -1;
-    agg_group *g = e->obj;
+    rt_group *g = e->obj;
     if (!add && (!g || g->count <= 0)) return 0;
     if (!g || g->mark != s->batch_no) {
         if (s->ntouch == s->captouch) {
@@ -380,12 +236,12 @@ static int fold_row(agg_state *s, const sl_batch *in, int r, char **err, char **
         }
         t->was = g && g->count > 0 && result_row(s, g, t->before, t->before, s->scratch, rt_err);
         if (!g) {
-            g = group_new(s);
+            g = rt_group_new(&s->gs);
             e->obj = g;
         }
         g->mark = s->batch_no;
     }
-    return accumulate(s, g, row, add, err);
+    return rt_group_accumulate(&s->gs, g, s->cur_key, s->cur_klen, row, add, err);
 }
 
 /* Mini-batch mode, second pass: each touched group's change, from before the batch to now. */
@@ -393,11 +249,11 @@ static int emit_folded(rt_op *op, agg_state *s, char **err, char **rt_err) {
     for (int i = 0; i < s->ntouch; i++) {
         if (make_room(op, s, err) < 0) return -1;
         touched *t = &s->touch[i];
-        agg_group *g = t->e->obj;
+        rt_group *g = t->e->obj;
         bool is = g->count > 0 && result_row(s, g, t->before, s->after, s->out.arena, rt_err);
         emit_change(s, t->was, t->before, is, s->after);
         if (g->count <= 0) rt_cache_delete(s->groups, t->e);
-        else rt_cache_dirty(s->groups, t->e, group_bytes(s, g));
+        else rt_cache_dirty(s->groups, t->e, rt_group_bytes(&s->gs, g));
     }
     s->ntouch = 0;
     return 0;
@@ -427,7 +283,7 @@ static int agg_push(rt_op *op, sl_batch *in, char **err) {
     sl_arena_reset(s->scratch);
     s->ntouch = 0;
     if (rc == 0) rc = rt_cache_trim(s->groups, err);
-    if (rc == 0 && s->distinct) rc = rt_cache_trim(s->distinct, err);
+    if (rc == 0) rc = rt_groups_trim(&s->gs, err);
     return rc;
 }
 
@@ -436,7 +292,7 @@ static int agg_checkpoint(rt_op *op, char **err) {
     agg_state *s = op->state;
     if (!op->job->durable) return 0; /* nothing to resume from: state only in memory */
     if (rt_cache_flush(s->groups, err) < 0) return -1;
-    return s->distinct ? rt_cache_flush(s->distinct, err) : 0;
+    return rt_groups_flush(&s->gs, err);
 }
 
 static int agg_finish(rt_op *op, char **err) { (void)op; (void)err; return 0; }

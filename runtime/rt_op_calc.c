@@ -35,7 +35,7 @@ static int calc_push(rt_op *op, sl_batch *in, char **err) {
     if (s->identity) return rt_push_next(op, in, err); /* SELECT *: no copy */
     sl_batch *out = &s->out;
     sl_batch_clear(out);
-    rt_eval_ctx ctx = {out->arena, NULL, 0};
+    rt_eval_ctx ctx = {out->arena, NULL, 0, op->has_wm, op->wm};
     for (int r = 0; r < in->nrows; r++) {
         const sl_value *row = sl_batch_row(in, r);
         if (n->filter && !rt_eval_pred(n->filter, row, &ctx)) continue;

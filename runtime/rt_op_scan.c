@@ -70,10 +70,23 @@ static int open_watermarks(rt_op *op, scan_state *s, char **err) {
     return 0;
 }
 
-/* Emits the source's watermark when its interval has passed and it advanced. */
+/* The wall clock in microseconds at millisecond precision, as PROCTIME() reads it. */
+static int64_t wall_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + (ts.tv_nsec / 1000000) * 1000;
+}
+
+/* Emits the source's watermark when its interval has passed and it advanced; for
+ * processing-time windows the watermark is the wall clock: every row read so far has a
+ * PROCTIME() before it, so no row is late and windows close when their end time passes. */
 static int emit_watermark(rt_op *op, scan_state *s, char **err) {
     int64_t wm;
-    if (!rt_wmgen_due(s->wmgen, mono_ms(), &wm)) return 0;
+    if (op->node->proctime_wm) {
+        wm = wall_us() - 1;
+        if (op->has_wm && wm <= op->wm) return 0;
+    } else if (!rt_wmgen_due(s->wmgen, mono_ms(), &wm))
+        return 0;
     op->has_wm = true;
     op->wm = wm;
     return rt_push_watermark(op, wm, err);
@@ -164,6 +177,25 @@ static int scan_process(rt_op *op, sl_batch *b, char **err) {
     return 0;
 }
 
+/* True if the scan's watermark is the wall clock. */
+static bool n_proc(const rt_op *op) { return op->node->proctime_wm; }
+
+/* Per-row watermarks ('pipeline.auto-watermark-interval' = 0): each row is processed and pushed
+ * on its own, followed by the watermark it advances, so lateness is exact row by row. */
+static int push_row_by_row(rt_op *op, scan_state *s, char **err) {
+    sl_batch *b = &s->batch;
+    for (int r = 0; r < b->nrows; r++) {
+        sl_batch one = *b;
+        one.vals = sl_batch_row(b, r);
+        one.ops = b->ops + r;
+        one.nrows = one.cap = 1;
+        if (scan_process(op, &one, err) < 0) return -1;
+        if (one.nrows && rt_push_next(op, &one, err) < 0) return -1;
+        if (emit_watermark(op, s, err) < 0) return -1;
+    }
+    return 0;
+}
+
 static int scan_poll(rt_op *op, int timeout_ms, char **err) {
     scan_state *s = op->state;
     int r = cn_source_poll(s->src, &s->batch, timeout_ms, err);
@@ -174,13 +206,14 @@ static int scan_poll(rt_op *op, int timeout_ms, char **err) {
         op->job->dead_lettered = rt_dlq_count(s->dlq);
     }
     if (r <= 0) {
-        if (r == 0 && s->wmgen && emit_watermark(op, s, err) < 0) return CN_ERROR; /* idle partitions age */
+        if (r == 0 && (s->wmgen || n_proc(op)) && emit_watermark(op, s, err) < 0) return CN_ERROR; /* idle partitions age */
         return r;
     }
     op->job->rows_in += r;
+    if (s->wmgen && rt_wmgen_per_row(s->wmgen)) return push_row_by_row(op, s, err) < 0 ? CN_ERROR : r;
     if (scan_process(op, &s->batch, err) < 0) return CN_ERROR;
     if (s->batch.nrows && rt_push_next(op, &s->batch, err) < 0) return CN_ERROR;
-    if (s->wmgen && emit_watermark(op, s, err) < 0) return CN_ERROR;
+    if ((s->wmgen || n_proc(op)) && emit_watermark(op, s, err) < 0) return CN_ERROR;
     return r;
 }
 
@@ -212,7 +245,7 @@ static int scan_committed(rt_op *op, char **err) {
 static int scan_finish(rt_op *op, char **err) {
     scan_state *s = op->state;
     op->job->skipped = cn_source_skipped(s->src);
-    if (!s->wmgen) return 0;
+    if (!s->wmgen && !n_proc(op)) return 0;
     op->has_wm = true;
     op->wm = INT64_MAX;
     return rt_push_watermark(op, INT64_MAX, err);

@@ -431,6 +431,43 @@ int64_t rt_store_count(rt_store *s, int ns, char **err) {
     return ov < 0 ? -1 : main_rows + ov;
 }
 
+/* Walks one table of a namespace ("s" or "o"), calling fn per row. */
+static int each_in(rt_store *s, const char *table, int id, int (*fn)(void *ud, const void *k, size_t klen,
+                                                                       const void *v, size_t vlen, char **err),
+                   void *ud, char **err) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT k, v FROM %s%d", table, id);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *err = rts_db_error(s, "read");
+        return -1;
+    }
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *k = sqlite3_column_blob(st, 0), *v = sqlite3_column_blob(st, 1);
+        size_t kl = (size_t)sqlite3_column_bytes(st, 0), vl = (size_t)sqlite3_column_bytes(st, 1);
+        if (fn(ud, k ? k : "", kl, v ? v : "", vl, err) < 0) {
+            out = -1;
+            break;
+        }
+    }
+    if (out == 0 && rc != SQLITE_DONE) {
+        *err = rts_db_error(s, "read");
+        out = -1;
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+int rt_store_each(rt_store *s, int ns, int (*fn)(void *ud, const void *k, size_t klen, const void *v, size_t vlen,
+                                                 char **err),
+                  void *ud, char **err) {
+    rt_ns *n = ns_of(s, ns, err);
+    if (!n) return -1;
+    if (each_in(s, "s", ns, fn, ud, err) < 0) return -1;
+    return n->ov_rows ? each_in(s, "o", ns, fn, ud, err) : 0;
+}
+
 int rt_store_set_positions(rt_store *s, int source, const cn_position *p, int n, char **err) {
     *err = NULL;
     if (s->failed) { *err = rts_failed_error(s); return -1; }

@@ -53,6 +53,12 @@ int rt_store_put(rt_store *s, int ns, uint64_t hash, const void *key, size_t kle
                  char **err);
 /* Deletes key (absent is fine): 0 or -1 + *err. */
 int rt_store_del(rt_store *s, int ns, uint64_t hash, const void *key, size_t klen, char **err);
+/* Calls fn for every key and value of a namespace (committed or written in the open
+ * transaction), in no particular order; fn's -1 stops the walk and is returned. For state that
+ * is read back whole at restore (a window operator's timers), not for the per-record path. */
+int rt_store_each(rt_store *s, int ns, int (*fn)(void *ud, const void *k, size_t klen, const void *v, size_t vlen,
+                                                 char **err),
+                  void *ud, char **err);
 /* Number of keys stored in a namespace (committed or written in the open transaction). */
 int64_t rt_store_count(rt_store *s, int ns, char **err);
 

@@ -87,6 +87,7 @@ bool rt_wmgen_due(rt_wmgen *g, int64_t now_ms, int64_t *wm) {
 }
 
 int64_t rt_wmgen_current(const rt_wmgen *g) { return g->emitted; }
+bool rt_wmgen_per_row(const rt_wmgen *g) { return g->interval_ms <= 0; }
 int rt_wmgen_partitions(const rt_wmgen *g) { return g->nparts; }
 int64_t rt_wmgen_partition_wm(const rt_wmgen *g, int i) { return i >= 0 && i < g->nparts ? g->wm[i] : RT_WM_NONE; }
 

@@ -34,6 +34,9 @@ void rt_wmgen_rows(rt_wmgen *g, const sl_batch *b, int part_col, int64_t now_ms)
 /* The watermark to emit now, if the emission interval has passed and it advanced: true and
  * *wm. */
 bool rt_wmgen_due(rt_wmgen *g, int64_t now_ms, int64_t *wm);
+/* True if 'pipeline.auto-watermark-interval' is 0: a watermark after every row (for tests
+ * and for exact lateness; costs a push per row). */
+bool rt_wmgen_per_row(const rt_wmgen *g);
 /* The source's current watermark (RT_WM_NONE before the first one). */
 int64_t rt_wmgen_current(const rt_wmgen *g);
 

@@ -173,7 +173,14 @@ static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
         if (stats.dead_lettered && n > 0 && (size_t)n < sizeof msg)
             n += snprintf(msg + n, sizeof msg - (size_t)n, ", %lld malformed records sent to the dead-letter topic",
                           (long long)stats.dead_lettered);
+        if (stats.late && n > 0 && (size_t)n < sizeof msg)
+            n += snprintf(msg + n, sizeof msg - (size_t)n, ", %lld late rows dropped (their window had fired)",
+                          (long long)stats.late);
         if (n > 0 && (size_t)n < sizeof msg - 1) snprintf(msg + n, sizeof msg - (size_t)n, ".");
+        info(s, msg);
+    } else if (stats.late) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%lld late rows dropped (their window had fired).", (long long)stats.late);
         info(s, msg);
     }
     if (s->stop && *s->stop && s->interactive) *s->stop = 0; /* Ctrl-C cancels the query, not the shell */
