@@ -344,6 +344,7 @@ tvf_arg(A) ::= nm(N) ARROW tvf_value(V). { A = sp_tvf_named(V, N); }
 %type tvf_value {sp_tvf_arg *}
 tvf_value(A) ::= TABLE(T) tname(N) tvf_partition(P). { A = sp_tvf_table(ctx, T, &N, NULL, P); }
 tvf_value(A) ::= TABLE(T) LP query(Q) RP tvf_partition(P). { A = sp_tvf_table(ctx, T, NULL, Q, P); }
+tvf_value(A) ::= LP(T) select(Q) RP tvf_partition(P). { A = sp_tvf_table(ctx, T, NULL, Q, P); }
 tvf_value(A) ::= DESCRIPTOR(T) LP nmlist(L) RP. { A = sp_tvf_descriptor(ctx, T, L); }
 tvf_value(A) ::= DESCRIPTOR(T) LP RP. { A = sp_tvf_descriptor(ctx, T, NULL); }
 tvf_value(A) ::= expr(E). { A = sp_tvf_expr(ctx, E); }

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "rt_codec.h"
 #include "rt_expr.h"
 #include "rt_job.h"
@@ -13,7 +14,8 @@ struct rt_wmgen {
     int64_t *wm;          /* per partition: max of the expression, RT_WM_NONE before a row */
     int64_t *active;      /* per partition: when it last had a row (monotonic ms) */
     int64_t idle_ms;      /* 0: partitions never go idle */
-    int64_t interval_ms;
+    int64_t interval_ms;  /* 0: no periodic watermarks (Flink's meaning) */
+    bool on_event;        /* 'scan.watermark.emit.strategy' = 'on-event': one after every row */
     int64_t last_emit_ms;
     int64_t emitted;      /* the last watermark emitted (RT_WM_NONE: none) */
     sl_arena *arena;
@@ -32,6 +34,8 @@ rt_wmgen *rt_wmgen_new(const pl_node *scan, const sl_options *session, int npart
     if (!idle) idle = sl_options_get(session, "table.exec.source.idle-timeout");
     g->idle_ms = rt_duration_ms(idle, 0);
     g->interval_ms = rt_duration_ms(sl_options_get(session, "pipeline.auto-watermark-interval"), 200);
+    const char *emit = sl_options_get(&scan->table->opts, "scan.watermark.emit.strategy");
+    g->on_event = emit && !strcasecmp(emit, "on-event");
     g->emitted = RT_WM_NONE;
     g->last_emit_ms = INT64_MIN / 2;
     g->arena = sl_arena_new(0);
@@ -77,7 +81,8 @@ static int64_t combined(const rt_wmgen *g, int64_t now_ms) {
 }
 
 bool rt_wmgen_due(rt_wmgen *g, int64_t now_ms, int64_t *wm) {
-    if (!g->expr || now_ms - g->last_emit_ms < g->interval_ms) return false;
+    if (!g->expr) return false;
+    if (!g->on_event && (g->interval_ms <= 0 || now_ms - g->last_emit_ms < g->interval_ms)) return false;
     g->last_emit_ms = now_ms;
     int64_t w = combined(g, now_ms);
     if (w == RT_WM_NONE || w <= g->emitted) return false;
@@ -87,7 +92,7 @@ bool rt_wmgen_due(rt_wmgen *g, int64_t now_ms, int64_t *wm) {
 }
 
 int64_t rt_wmgen_current(const rt_wmgen *g) { return g->emitted; }
-bool rt_wmgen_per_row(const rt_wmgen *g) { return g->interval_ms <= 0; }
+bool rt_wmgen_per_row(const rt_wmgen *g) { return g->on_event; }
 int rt_wmgen_partitions(const rt_wmgen *g) { return g->nparts; }
 int64_t rt_wmgen_partition_wm(const rt_wmgen *g, int i) { return i >= 0 && i < g->nparts ? g->wm[i] : RT_WM_NONE; }
 

@@ -3,7 +3,9 @@
  * For each source partition the generator keeps the highest value of the table's WATERMARK
  * expression over the partition's rows (e.g. MAX(bidtime - INTERVAL '1' SECOND)); the source's
  * watermark is the minimum over its partitions, emitted periodically
- * ('pipeline.auto-watermark-interval', default 200 ms), never per record, and only forward. A
+ * ('pipeline.auto-watermark-interval', default 200 ms; 0 disables them, as in Flink, leaving
+ * the final one of a bounded input), not per record unless the table says
+ * 'scan.watermark.emit.strategy' = 'on-event'; only forward. A
  * partition that has seen no row yet holds the watermark back, unless it is idle: with
  * 'scan.watermark.idle-timeout' on the table (or the session's 'table.exec.source.idle-timeout')
  * a partition without rows for that long is left out, so one quiet partition does not stall
@@ -34,8 +36,8 @@ void rt_wmgen_rows(rt_wmgen *g, const sl_batch *b, int part_col, int64_t now_ms)
 /* The watermark to emit now, if the emission interval has passed and it advanced: true and
  * *wm. */
 bool rt_wmgen_due(rt_wmgen *g, int64_t now_ms, int64_t *wm);
-/* True if 'pipeline.auto-watermark-interval' is 0: a watermark after every row (for tests
- * and for exact lateness; costs a push per row). */
+/* True with the table option 'scan.watermark.emit.strategy' = 'on-event' (Flink 1.18+): a
+ * watermark after every row, so lateness is exact row by row (costs a push per row). */
 bool rt_wmgen_per_row(const rt_wmgen *g);
 /* The source's current watermark (RT_WM_NONE before the first one). */
 int64_t rt_wmgen_current(const rt_wmgen *g);
