@@ -3,12 +3,14 @@
 #include "rt_job.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "../common/sl_error.h"
 #include "../connectors/cn_connector.h"
 #include "rt_crash.h"
+#include "rt_diag.h"
 #include "rt_store.h"
 
 /* Monotonic milliseconds. */
@@ -16,6 +18,34 @@ static int64_t now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The job's counts so far. */
+static void fill_stats(const rt_job *job, rt_job_stats *st) {
+    st->rows_in = job->rows_in;
+    st->rows_out = job->rows_out;
+    st->skipped = job->skipped;
+    st->dead_lettered = job->dead_lettered;
+    st->late = job->late;
+}
+
+/* The watermark report, when asked for (o->diagnose), and the progress callback once a
+ * second: both between batches, on the job's thread. */
+static void report(const rt_job *job, const rt_job_opts *o, rt_op *ops, int nops, int64_t *last_progress) {
+    if (o->diagnose && *o->diagnose) {
+        *o->diagnose = 0;
+        sl_buf text = {0};
+        rt_diag_report(ops, nops, job->name, now_ms(), &text);
+        if (o->on_report) o->on_report(o->on_report_ud, text.data);
+        else fputs(text.data, stderr);
+        sl_buf_free(&text);
+    }
+    if (o->on_progress && now_ms() - *last_progress >= 1000) {
+        rt_job_stats st = {0};
+        fill_stats(job, &st);
+        o->on_progress(o->on_progress_ud, &st);
+        *last_progress = now_ms();
+    }
 }
 
 int64_t rt_duration_ms(const char *text, int64_t dflt) {
@@ -173,7 +203,7 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
     if (rc == 0 && job.durable && rt_store_commit(job.store, err) < 0) rc = -1;
 
     int64_t interval = rt_duration_ms(sl_options_get(o->session, "execution.checkpointing.interval"), 1000);
-    int64_t last = now_ms(), checkpoints = 0;
+    int64_t last = now_ms(), checkpoints = 0, last_progress = now_ms();
     bool stopped = false;
     bool *ended = calloc((size_t)nops, sizeof(bool));
     int live = 0;
@@ -202,6 +232,7 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
             if (checkpoint_all(&job, ops, nops, &checkpoints, err) < 0) rc = -1;
             last = now_ms();
         }
+        report(&job, o, ops, nops, &last_progress);
     }
     if (rc == 0) {
         for (i = 0; i < nops && rc == 0; i++)
@@ -214,11 +245,7 @@ int rt_job_run(const pl_plan *plan, const rt_job_opts *o, rt_job_stats *stats, c
     for (i = nops - 1; i >= nops - opened; i--) ops[i].vt->close(&ops[i]);
     rt_store_close(job.store);
     if (stats) {
-        stats->rows_in = job.rows_in;
-        stats->rows_out = job.rows_out;
-        stats->skipped = job.skipped;
-        stats->dead_lettered = job.dead_lettered;
-        stats->late = job.late;
+        fill_stats(&job, stats);
         stats->stopped = stopped;
         stats->checkpoints = checkpoints;
     }

@@ -14,6 +14,12 @@ typedef struct rt_job_info {
     int64_t checkpoint;        /* ... this one */
 } rt_job_info;
 
+typedef struct rt_job_stats {
+    int64_t rows_in, rows_out, skipped, dead_lettered, late;
+    int64_t checkpoints;              /* checkpoints committed by this run */
+    bool stopped;                     /* ended by *stop rather than by the end of its input */
+} rt_job_stats;
+
 typedef struct rt_job_opts {
     const sl_options *session;        /* SET values (defaults for connectors, intervals) */
     volatile sig_atomic_t *stop;      /* set nonzero (e.g. by SIGINT) to stop the job cleanly */
@@ -22,13 +28,16 @@ typedef struct rt_job_opts {
     int batch_size;                   /* rows per batch; 0: 1024 */
     void (*on_start)(void *ud, const rt_job_info *info);
     void *on_start_ud;
+    /* Optional: about once a second while the job runs, its counts so far (a progress line,
+     * the late rows of a running query). */
+    void (*on_progress)(void *ud, const rt_job_stats *so_far);
+    void *on_progress_ud;
+    /* Optional: set nonzero (e.g. by SIGQUIT) to get the watermark report (rt_diag.h) through
+     * on_report (stderr when NULL); the job clears it. */
+    volatile sig_atomic_t *diagnose;
+    void (*on_report)(void *ud, const char *text);
+    void *on_report_ud;
 } rt_job_opts;
-
-typedef struct rt_job_stats {
-    int64_t rows_in, rows_out, skipped, dead_lettered, late;
-    int64_t checkpoints;              /* checkpoints committed by this run */
-    bool stopped;                     /* ended by *stop rather than by the end of its input */
-} rt_job_stats;
 
 /* Runs the plan. Every 'execution.checkpointing.interval' (default 1 s) and at the end the
  * job takes a checkpoint: sinks flush (their output is acknowledged), stateful operators

@@ -48,6 +48,9 @@ struct rt_op {
     int side;          /* which input of `next` this operator feeds (0; WINDOW_JOIN's right: 1) */
     int in_side;       /* the input the batch or watermark being pushed to it comes from */
     int ninputs;       /* 2 for WINDOW_JOIN: it tracks each input's watermark itself */
+    /* read by the diagnostics (rt_diag.c), owned by the operator's state: */
+    struct rt_wmgen *wmgen;   /* a scan's watermark generator, or NULL */
+    struct rt_timers *timers; /* a window operator's pending windows, or NULL */
 };
 
 /* Called with each batch of result rows of a query without a sink (a bare SELECT). */

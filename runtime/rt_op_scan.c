@@ -57,6 +57,7 @@ static int open_watermarks(rt_op *op, scan_state *s, char **err) {
     for (int i = 0; s->part_col >= 0 && i < nparts; i++)
         if (pos[i].partition + 1 > maxp) maxp = pos[i].partition + 1;
     s->wmgen = rt_wmgen_new(op->node, op->job->session, maxp > 0 ? maxp : 1);
+    op->wmgen = s->wmgen; /* for the diagnostics (rt_diag.c) */
     if (!op->job->durable) return 0;
     char name[64];
     snprintf(name, sizeof name, "watermarks-%d", op->index);

@@ -78,6 +78,7 @@ static int join_open(rt_op *op, char **err) {
     s->rows = rt_cache_new(op->job->store, ns, &ops, s, op->job->state_budget);
     snprintf(name, sizeof name, "window-join-%d-timers", op->index);
     if (!(s->timers = rt_timers_open(op->job->store, name, op->job->durable, err))) return -1;
+    op->timers = s->timers; /* for the diagnostics (rt_diag.c) */
     sl_batch_init(&s->out, n->ncols, op->job->batch_size);
     s->row = calloc((size_t)n->ncols + 1, sizeof(sl_value));
     return 0;

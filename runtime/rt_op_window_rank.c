@@ -167,6 +167,7 @@ static int rank_open(rt_op *op, char **err) {
     s->parts = rt_cache_new(op->job->store, ns, &ops, s, op->job->state_budget);
     snprintf(name, sizeof name, "window-rank-%d-timers", op->index);
     if (!(s->timers = rt_timers_open(op->job->store, name, op->job->durable, err))) return -1;
+    op->timers = s->timers; /* for the diagnostics (rt_diag.c) */
     sl_batch_init(&s->out, n->ncols, op->job->batch_size);
     return 0;
 }

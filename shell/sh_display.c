@@ -186,6 +186,8 @@ typedef struct sh_table {
     pthread_cond_t cv;
     bool quit, dirty;
     int *view_w;        /* column widths shown so far: they only grow, so the view stays still */
+    char *note;         /* the last watermark report (Ctrl-\\), shown under the rows */
+    long long late;     /* late rows dropped so far, shown in the status */
 } sh_table;
 
 /* True for the types whose value is bytes (s.ptr, s.len). */
@@ -410,7 +412,11 @@ static void screen_line(sl_buf *scr, const char *p, size_t n, int cols) {
 /* One frame of the live view: the first rows that fit under the header and, on the last line,
  * the status. Called with the table locked. */
 static void view_frame(sh_table *t, sl_buf *scr, int lines, int cols) {
-    int fit = lines - 5 > 0 ? lines - 5 : 0; /* 4 lines of borders and header, 1 of status */
+    int note_lines = 0;
+    for (const char *p = t->note; p && *p; p++) note_lines += *p == '\n';
+    if (note_lines > lines / 2) note_lines = lines / 2;
+    int fit = lines - 5 - note_lines; /* 4 lines of borders and header, the note, 1 of status */
+    if (fit < 0) fit = 0;
     int n = t->nlive < fit ? t->nlive : fit;
     char *box = NULL;
     size_t boxlen = 0;
@@ -428,13 +434,21 @@ static void view_frame(sh_table *t, sl_buf *scr, int lines, int cols) {
         p += len + (nl ? 1 : 0);
     }
     free(box);
+    for (const char *p = t->note; p && *p && drawn < lines - 1 && note_lines-- > 0; drawn++) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        screen_line(scr, p, len, cols);
+        sl_buf_puts(scr, "\r\n");
+        p += len + (nl ? 1 : 0);
+    }
     sl_buf_puts(scr, "\033[J");
-    char when[16] = "", status[160];
+    char when[16] = "", status[256];
     struct tm tm;
     if (localtime_r(&t->updated, &tm)) strftime(when, sizeof when, "%H:%M:%S", &tm);
-    char tail[96];
-    snprintf(tail, sizeof tail, "(updated %s, %lld change%s; Ctrl-C to stop)", when, t->changes,
-             t->changes == 1 ? "" : "s");
+    char tail[160], late[48] = "";
+    if (t->late) snprintf(late, sizeof late, ", %lld late rows dropped", t->late);
+    snprintf(tail, sizeof tail, "(updated %s, %lld change%s%s; Ctrl-C to stop, Ctrl-\\ for watermarks)", when,
+             t->changes, t->changes == 1 ? "" : "s", late);
     if (t->nlive == 0) snprintf(status, sizeof status, "No rows %s", tail);
     else if (n == 0) snprintf(status, sizeof status, "%d row%s %s", t->nlive, t->nlive == 1 ? "" : "s", tail);
     else snprintf(status, sizeof status, "Rows 1-%d of %d %s", n, t->nlive, tail);
@@ -540,6 +554,7 @@ static void table_free(sh_table *t) {
     free(t->names);
     free(t->types);
     free(t->view_w);
+    free(t->note);
     pthread_mutex_destroy(&t->mu);
     pthread_cond_destroy(&t->cv);
     free(t);
@@ -577,6 +592,27 @@ void sh_result_end(sh_result *r, bool cancelled) {
 }
 
 /* Releases the printer; a live view still running (no sh_result_end) is stopped first. */
+bool sh_result_live(const sh_result *r) { return r->table && r->table->view; }
+
+void sh_result_note(sh_result *r, const char *text) {
+    if (!sh_result_live(r)) return;
+    sh_table *t = r->table;
+    pthread_mutex_lock(&t->mu);
+    free(t->note);
+    t->note = strdup(text);
+    t->dirty = true;
+    pthread_mutex_unlock(&t->mu);
+}
+
+void sh_result_late(sh_result *r, long long late) {
+    if (!r->table) return;
+    sh_table *t = r->table;
+    pthread_mutex_lock(&t->mu);
+    if (t->late != late) t->dirty = true;
+    t->late = late;
+    pthread_mutex_unlock(&t->mu);
+}
+
 void sh_result_free(sh_result *r) {
     if (r->table) {
         view_stop(r->table);

@@ -37,6 +37,11 @@ int sh_result_rows(void *ud, const pl_field *cols, int ncols, const sl_batch *b)
  * screen and prints the final table and "N rows in result" ("Empty set" when none). */
 void sh_result_end(sh_result *r, bool cancelled);
 void sh_result_free(sh_result *r);
+/* Table mode's live view: whether it is on the screen; a text shown under its rows until the
+ * next one (the watermark report); the late rows dropped so far, shown in its status line. */
+bool sh_result_live(const sh_result *r);
+void sh_result_note(sh_result *r, const char *text);
+void sh_result_late(sh_result *r, long long late);
 
 /* A static table (SHOW TABLES, DESCRIBE, SET): `ncols` headers, `nrows` rows of strings, printed
  * as a Flink-style box (right-aligned cells), followed by "N rows in set" when `count`. */

@@ -11,6 +11,14 @@
 static volatile sig_atomic_t g_stop;
 static volatile int g_broker_stop;
 static volatile sig_atomic_t g_interactive;
+static volatile sig_atomic_t g_diagnose;
+
+/* Ctrl-\ (SIGQUIT) and SIGUSR1: the running query reports its watermarks and pending windows
+ * (as a JVM prints its threads on SIGQUIT); at the prompt they do nothing. */
+static void on_diagnose(int sig) {
+    (void)sig;
+    g_diagnose = 1;
+}
 
 /* SIGINT/SIGTERM: stop the running job (or broker) cleanly; in batch mode a third one exits at
  * once. In the shell, Ctrl-C only cancels the running query. */
@@ -28,6 +36,9 @@ static void install_signals(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_diagnose;
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -92,6 +103,7 @@ int main(int argc, char **argv) {
     const char *file = NULL, *inline_sql = NULL;
     sh_session s;
     sh_session_init(&s, false, &g_stop);
+    s.diagnose = &g_diagnose;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-f") && i + 1 < argc) file = argv[++i];
         else if (!strcmp(argv[i], "-e") && i + 1 < argc) inline_sql = argv[++i];

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include "../common/sl_buf.h"
 #include "../common/sl_error.h"
@@ -25,8 +26,19 @@ void sh_session_free(sh_session *s) {
     sl_options_free(&s->settings);
 }
 
+/* Erases the progress line, if one is on the terminal, so a message starts on a clean line. */
+static void clear_progress(sh_session *s) {
+    if (!s->progress_line) return;
+    fputs("\r\033[K", s->info);
+    s->progress_line = false;
+}
+
 /* "[INFO] ..." line, as Flink's SQL client says it. */
-static void info(sh_session *s, const char *msg) { fprintf(s->info, "[INFO] %s\n", msg); fflush(s->info); }
+static void info(sh_session *s, const char *msg) {
+    clear_progress(s);
+    fprintf(s->info, "[INFO] %s\n", msg);
+    fflush(s->info);
+}
 
 /* SHOW TABLES: names sorted, in a box. */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -134,6 +146,53 @@ static void on_job_start(void *ud, const rt_job_info *ji) {
     info(s, msg);
 }
 
+/* What a running query's callbacks need. */
+typedef struct query_run {
+    sh_session *s;
+    sh_result *res;
+    bool insert;
+    long long late_shown;  /* the late count last told in a message */
+} query_run;
+
+/* Once a second: an INSERT in the shell keeps a status line of its counts (on a terminal); a
+ * SELECT tells its late rows: in table mode's status line, otherwise as a message when the
+ * count changed. */
+static void on_progress(void *ud, const rt_job_stats *st) {
+    query_run *q = ud;
+    sh_session *s = q->s;
+    if (!q->insert) {
+        sh_result_late(q->res, st->late);
+        if (st->late != q->late_shown && !q->res->table) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%lld late rows dropped so far (their window had fired).", (long long)st->late);
+            info(s, msg);
+            q->late_shown = st->late; /* (table mode's count goes away with the view: told at the end) */
+        }
+        return;
+    }
+    if (!s->interactive || !isatty(fileno(s->info))) return;
+    fprintf(s->info, "\r\033[K[INFO] Running: %lld rows read, %lld rows written", (long long)st->rows_in,
+            (long long)st->rows_out);
+    if (st->late) fprintf(s->info, ", %lld late rows dropped", (long long)st->late);
+    if (st->skipped) fprintf(s->info, ", %lld malformed skipped", (long long)st->skipped);
+    fputs(" (Ctrl-C stops, Ctrl-\\ shows watermarks)", s->info);
+    fflush(s->info);
+    s->progress_line = true;
+}
+
+/* The watermark report (Ctrl-\ or SIGUSR1): under the rows of table mode's live view,
+ * otherwise as a message. */
+static void on_report(void *ud, const char *text) {
+    query_run *q = ud;
+    if (sh_result_live(q->res)) {
+        sh_result_note(q->res, text);
+        return;
+    }
+    clear_progress(q->s);
+    fprintf(q->s->info, "[INFO] %s", text);
+    fflush(q->s->info);
+}
+
 /* Plans and runs a query statement (SELECT, INSERT); prints results of a SELECT. */
 static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
     pl_plan *p = plan_or_report(s, st, src);
@@ -150,6 +209,13 @@ static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
     o.batch_size = (int)sl_options_get_int(&s->settings, "sluice.batch-size", 4096);
     o.on_start = on_job_start;
     o.on_start_ud = s;
+    query_run q = {s, &res, p->is_insert, 0};
+    o.on_progress = on_progress;
+    o.on_progress_ud = &q;
+    o.diagnose = s->diagnose;
+    o.on_report = on_report;
+    o.on_report_ud = &q;
+    if (s->diagnose) *s->diagnose = 0; /* a Ctrl-\ at the prompt is not a request for this query */
     if (!p->is_insert) {
         o.on_rows = sh_result_rows;
         o.on_rows_ud = &res;
@@ -159,6 +225,7 @@ static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
     }
     rt_job_stats stats = {0};
     int rc = rt_job_run(p, &o, &stats, &err);
+    clear_progress(s);
     if (!p->is_insert) sh_result_end(&res, stats.stopped);
     sh_result_free(&res);
     if (rc < 0) {
@@ -178,7 +245,7 @@ static int run_query(sh_session *s, const sp_stmt *st, const char *src) {
                           (long long)stats.late);
         if (n > 0 && (size_t)n < sizeof msg - 1) snprintf(msg + n, sizeof msg - (size_t)n, ".");
         info(s, msg);
-    } else if (stats.late) {
+    } else if (stats.late && stats.late != q.late_shown) {
         char msg[128];
         snprintf(msg, sizeof msg, "%lld late rows dropped (their window had fired).", (long long)stats.late);
         info(s, msg);

@@ -16,6 +16,9 @@ typedef struct sh_session {
     FILE *out;                    /* results */
     FILE *info;                   /* informational messages */
     volatile sig_atomic_t *stop;  /* set by SIGINT/SIGTERM: stops the running query */
+    volatile sig_atomic_t *diagnose; /* set by Ctrl-\ (SIGQUIT) or SIGUSR1: the running query's
+                                        watermark report (rt_diag.h); NULL: none */
+    bool progress_line;           /* a status line is on the terminal (cleared before messages) */
 } sh_session;
 
 void sh_session_init(sh_session *s, bool interactive, volatile sig_atomic_t *stop);

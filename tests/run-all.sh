@@ -43,7 +43,8 @@ for suite in "scenario runner self-test:tests/scenario/run_scenarios.py --self-t
              "differential:tests/differential/run_differential.py --sluice $BUILD/shell/sluice" \
              "group differential:tests/differential/run_group_differential.py --sluice $BUILD/shell/sluice" \
              "kill/restart:tests/state/run_restart.py --sluice $BUILD/shell/sluice" \
-             "memory bound:tests/state/run_memory_bound.py --sluice $BUILD/shell/sluice"; do
+             "memory bound:tests/state/run_memory_bound.py --sluice $BUILD/shell/sluice" \
+             "windows on live inputs:tests/state/run_windows.py --sluice $BUILD/shell/sluice"; do
     name=${suite%%:*}
     cmd=${suite#*:}
     echo "== $name"

@@ -160,6 +160,9 @@ def main():
             sections = rs.parse(path)
             topics = rs.topics_of(sections)
             prefix = f"fo{run_id}-{name.replace('_', '-')}-"
+            for t, n in rs.partitions_of(sections).items():
+                if n > 1:
+                    rs.create_topic(bs, prefix + t, n)
             for kind, args, lines in sections:
                 if kind == "input":
                     rs.produce(bs, prefix + args[0], lines, args=args)

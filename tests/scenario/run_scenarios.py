@@ -32,7 +32,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECTION_KINDS = {"input", "output", "sql", "stdout", "error", "stderr", "exit"}
-INPUT_FLAGS = {"keyed", "timestamped"}
+INPUT_FLAGS = {"keyed", "timestamped", "partitioned"}
 OUTPUT_MODES = {"json", "raw", "keyed", "table", "unordered"}
 
 
@@ -133,14 +133,44 @@ _prefix_quoted = prefix_messages  # the name flink_oracle.py knew
 
 # ---------------------------------------------------------------- Kafka I/O
 
+def input_partitions(args, lines):
+    """The partition of each input line: `--- input T partitioned` lines start with `P|`
+    (before any other prefix); otherwise 0."""
+    if "partitioned" not in args[1:]:
+        return [0] * len(lines)
+    return [int(line.partition("|")[0]) for line in lines]
+
+
+def partitions_of(sections):
+    """Topic -> partition count: 1, or one more than the highest partition a `partitioned`
+    input names."""
+    counts = {t: 1 for t in topics_of(sections)}
+    for kind, args, lines in sections:
+        if kind == "input":
+            for part in input_partitions(args, lines):
+                counts[args[0]] = max(counts[args[0]], part + 1)
+    return counts
+
+
+def create_topic(addr, topic, partitions):
+    """Creates a topic with `partitions` partitions on a real broker (there the first produce
+    would auto-create it with one)."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": addr})
+    fut = admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])[topic]
+    fut.result(30)
+
+
 def input_records(args, lines):
     """(timestamp ms or None, key bytes or None, value bytes or None) for each input line.
-    `--- input T timestamped` lines start with `MS|`, `keyed` ones with `KEY|`; `<null>` is a
-    null key or value."""
+    `--- input T timestamped` lines start with `MS|`, `keyed` ones with `KEY|` (`partitioned`
+    ones with `P|` before those: see input_partitions); `<null>` is a null key or value."""
     keyed, stamped = "keyed" in args[1:], "timestamped" in args[1:]
     out = []
     for line in lines:
         ts = key = None
+        if "partitioned" in args[1:]:
+            line = line.partition("|")[2]
         if stamped:
             t, _, line = line.partition("|")
             ts = int(t)
@@ -158,9 +188,9 @@ def produce(addr, topic, lines, keyed=False, args=None):
         args = [topic] + (["keyed"] if keyed else [])
     p = Producer({"bootstrap.servers": addr, "linger.ms": 0, "log_level": 3,
                   "enable.idempotence": False, "max.in.flight.requests.per.connection": 1})
-    for ts, key, value in input_records(args, lines):
+    for part, (ts, key, value) in zip(input_partitions(args, lines), input_records(args, lines)):
         kw = {"timestamp": ts} if ts is not None else {}
-        p.produce(topic, value=value, key=key, partition=0, **kw)
+        p.produce(topic, value=value, key=key, partition=part, **kw)
     left = p.flush(30)
     if left:
         raise RuntimeError(f"{left} input records for topic '{topic}' not delivered within 30 s")
@@ -175,10 +205,12 @@ def consume(addr, topic):
             for k, v in read_partition(addr, topic, group="scenario-reader")]
 
 
-def start_broker(sluice, topics, timeout=30):
-    """A `sluice broker` with one partition per topic; returns (process, bootstrap, stderr file)."""
+def start_broker(sluice, topics, timeout=30, partitions=None):
+    """A `sluice broker` with the topics (one partition each unless `partitions` maps a topic to
+    its count); returns (process, bootstrap, stderr file)."""
     err = tempfile.TemporaryFile()
-    args = [sluice, "broker"] + sum([["--topic", t + ":1"] for t in topics], [])
+    partitions = partitions or {}
+    args = [sluice, "broker"] + sum([["--topic", f"{t}:{partitions.get(t, 1)}"] for t in topics], [])
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, start_new_session=True)
     ready, _, _ = select.select([p.stdout], [], [], timeout)
     addr = p.stdout.readline().decode().strip() if ready else ""
@@ -372,7 +404,12 @@ def run_one(path, opts):
             addr = opts.bootstrap
         else:
             prefix = name.split("_")[0] + "-"
-            broker, addr, broker_err = start_broker(opts.sluice, [prefix + t for t in topics])
+            counts = {prefix + t: n for t, n in partitions_of(sections).items()}
+            broker, addr, broker_err = start_broker(opts.sluice, [prefix + t for t in topics], partitions=counts)
+        if opts.bootstrap:
+            for t, n in partitions_of(sections).items():
+                if n > 1:
+                    create_topic(addr, prefix + t, n)
         for kind, args, lines in sections:
             if kind == "input":
                 produce(addr, prefix + args[0], lines, args=args)
@@ -461,6 +498,10 @@ def self_test():
     check("keyed input", input_records(s[0][1], s[0][2]) == [(None, b"k1", b'{"a": 1}'), (None, None, None)])
     check("timestamped input", input_records(s[1][1], s[1][2]) == [(1000, None, b'{"b": 2}'), (2000, None, b'{"b": 3}|x')])
     check("keyed and timestamped input", input_records(s[2][1], s[2][2]) == [(5, b"k", b"v")])
+    part_args = ["t", "partitioned", "keyed"]
+    check("partitioned input", input_partitions(part_args, ["2|k|v", "0|<null>|w"]) == [2, 0]
+          and input_records(part_args, ["2|k|v", "0|<null>|w"]) == [(None, b"k", b"v"), (None, None, b"w")])
+    check("partition counts", partitions_of([("input", part_args, ["2|k|v"]), ("output", ["o"], [])]) == {"t": 3, "o": 1})
     check("raw bytes survive", input_records(["t"], ["{\udcff"]) == [(None, None, b"{\xff")])
     sql = sql_of(s)
     r = rewrite_topics(sql, "p-", topics_of(s))
