@@ -110,6 +110,7 @@ bool rt_wmgen_decode(rt_wmgen *g, const char *data, size_t len) {
     rt_reader r = rt_reader_of(data, len);
     int64_t n = rt_get_varint(&r);
     int64_t emitted = rt_get_i64(&r);
+    if (n < 0) return false; /* no generator has a negative partition count */
     for (int64_t i = 0; i < n && !r.bad; i++) {
         int64_t w = rt_get_i64(&r);
         if (i < g->nparts) g->wm[i] = w; /* partitions added since: no watermark yet */
