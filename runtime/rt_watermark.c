@@ -82,6 +82,10 @@ static int64_t combined(const rt_wmgen *g, int64_t now_ms) {
 
 bool rt_wmgen_due(rt_wmgen *g, int64_t now_ms, int64_t *wm) {
     if (!g->expr) return false;
+    /* a partition's idle clock starts at the first check, not at boot: one that has had no row
+     * yet goes idle only after the timeout has passed since the job started */
+    for (int i = 0; i < g->nparts; i++)
+        if (g->active[i] == 0) g->active[i] = now_ms;
     if (!g->on_event && (g->interval_ms <= 0 || now_ms - g->last_emit_ms < g->interval_ms)) return false;
     g->last_emit_ms = now_ms;
     int64_t w = combined(g, now_ms);

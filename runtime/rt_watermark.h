@@ -30,8 +30,8 @@ rt_wmgen *rt_wmgen_new(const pl_node *scan, const sl_options *session, int npart
 void rt_wmgen_free(rt_wmgen *g);
 
 /* Takes a batch's rows in: row r's partition is the integer in slot part_col (-1: all in
- * partition 0); now_ms is the monotonic clock (for idleness). Returns the number of rows whose
- * WATERMARK expression failed (NULL rows are ignored as Flink ignores them). */
+ * partition 0); now_ms is the monotonic clock (for idleness). Rows whose WATERMARK expression
+ * is NULL are ignored, as Flink ignores them (and so are the rare ones whose expression fails). */
 void rt_wmgen_rows(rt_wmgen *g, const sl_batch *b, int part_col, int64_t now_ms);
 /* The watermark to emit now, if the emission interval has passed and it advanced: true and
  * *wm. */
