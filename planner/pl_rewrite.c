@@ -74,15 +74,12 @@ static pl_expr *bind_watermark(const pl_table *t, sl_arena *a) {
     return e;
 }
 
-/* Marks which scan columns the plan above reads (calc NULL: all of them); computed columns
- * pull in their inputs; so does the WATERMARK when the plan uses watermarks. */
-static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
+/* Marks the scan columns in `reads` (NULL: all of them) as decoded; computed columns pull in
+ * their inputs; so does the WATERMARK when the plan uses watermarks. */
+static void push_columns(const bool *reads, pl_node *scan, sl_arena *a) {
     const pl_table *t = scan->table;
     bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(t->ncols + 1));
-    for (int i = 0; calc && i < calc->nexprs; i++) pl_expr_columns(calc->exprs[i], used);
-    if (calc && calc->filter) pl_expr_columns(calc->filter, used);
-    if (!calc)
-        for (int i = 0; i < t->ncols; i++) used[i] = true;
+    for (int i = 0; i < t->ncols; i++) used[i] = !reads || reads[i];
     scan->rowtime = t->rowtime;
     if (g_needs_watermark && g_proctime_windows && t->proctime >= 0) {
         scan->proctime_wm = true; /* processing-time windows close by the wall clock */
@@ -113,6 +110,30 @@ static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
         scan->computed_exprs[scan->ncomputed++] = e;
     }
     for (int i = 0; i < t->ncols; i++) scan->decode[i] = used[i] && t->cols[i].kind != SP_COL_COMPUTED;
+}
+
+/* Marks which scan columns the CALC above reads (calc NULL: all of them). */
+static void push_projection(pl_node *calc, pl_node *scan, sl_arena *a) {
+    if (!calc) {
+        push_columns(NULL, scan, a);
+        return;
+    }
+    bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(scan->ncols + 1));
+    for (int i = 0; i < calc->nexprs; i++) pl_expr_columns(calc->exprs[i], used);
+    if (calc->filter) pl_expr_columns(calc->filter, used);
+    push_columns(used, scan, a);
+}
+
+/* CALC over WINDOW_TVF over SCAN: the TVF passes its input columns through and appends the
+ * window's, so the scan need decode only the columns the CALC reads below the window columns,
+ * and the TVF's time column (without this, a window aggregation decoded every field). */
+static void push_projection_through_tvf(pl_node *calc, pl_node *tvf, sl_arena *a) {
+    pl_node *scan = tvf->input;
+    bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(tvf->ncols + 1));
+    for (int i = 0; i < calc->nexprs; i++) pl_expr_columns(calc->exprs[i], used);
+    if (calc->filter) pl_expr_columns(calc->filter, used);
+    if (tvf->win.time_col >= 0 && tvf->win.time_col < scan->ncols) used[tvf->win.time_col] = true;
+    push_columns(used, scan, a); /* entries past the scan's columns (the window's) are not read */
 }
 
 
@@ -150,6 +171,9 @@ static pl_node *optimize(pl_node *root, sl_arena *a) {
                 root->filter = NULL;
             }
             push_projection(root, in, a);
+        } else if (in && in->kind == PL_N_WINDOW_TVF && in->input && in->input->kind == PL_N_SCAN &&
+                   !in->input->computed) {
+            push_projection_through_tvf(root, in, a);
         }
     }
     /* NORMALIZE keeps whole rows: the scan below it reads every column (and no filter may
