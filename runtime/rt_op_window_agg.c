@@ -9,6 +9,11 @@
  * opens [t, t + gap), and sessions that touch or overlap merge (accumulators merged). GROUPING
  * SETS: each row is accumulated once per set, the keys outside the set NULL.
  *
+ * HOP and CUMULATE by slices (rt_window_sliced: mergeable aggregates, as Flink's slicing
+ * windows): the TVF gives each row its one slice instead of its windows; a group is (keys) with
+ * the accumulators of each of its slices; a window that fires merges the slices it covers, and
+ * a slice goes once the last window holding it has fired.
+ *
  * A row whose window has already fired is late: it is dropped and counted (job->late), as Flink
  * drops it. Timers (which groups each window end has) are kept in memory, sorted by end, and
  * written to the job's store at checkpoints with the groups themselves (rt_cache). */
@@ -35,9 +40,25 @@ typedef struct sessions {
     session *s;
 } sessions;
 
+/* Sliced mode: one group key's open slices (sorted by end) and the last window it fired. */
+typedef struct slice {
+    int64_t end;
+    rt_group *g;
+} slice;
+
+typedef struct slices {
+    int64_t fired;     /* end of the last window fired for the key (INT64_MIN: none) */
+    int n, cap;
+    slice *s;
+} slices;
+
 typedef struct wagg_state {
     const pl_node *n;
     bool session_mode;
+    bool sliced;           /* HOP/CUMULATE computed by slices (see the top) */
+    rt_win *wins;          /* sliced: scratch for a slice's windows */
+    int maxwins;
+    size_t group_bytes;    /* sliced: the bytes of every group when groups own no heap, else 0 */
     rt_groups gs;
     rt_cache *groups;      /* (set, keys) -> rt_group; SESSION: (set, keys) -> sessions */
     rt_timers *timers;
@@ -105,6 +126,67 @@ static size_t sessions_bytes(const wagg_state *s, const sessions *ss) {
     return b;
 }
 
+/* ---- slices: the cache's objects in sliced mode ---- */
+
+static void slices_free(void *ud, void *obj) {
+    wagg_state *s = ud;
+    slices *ss = obj;
+    for (int i = 0; i < ss->n; i++) rt_group_free(&s->gs, ss->s[i].g);
+    free(ss->s);
+    free(ss);
+}
+
+static void slices_encode(void *ud, const void *obj, sl_buf *out) {
+    wagg_state *s = ud;
+    const slices *ss = obj;
+    rt_cache_ops gops = rt_groups_cache_ops(&s->gs);
+    rt_put_varint(out, ss->n);
+    rt_put_i64(out, ss->fired);
+    for (int i = 0; i < ss->n; i++) {
+        rt_put_i64(out, ss->s[i].end);
+        sl_buf g = {0};
+        gops.encode(&s->gs, ss->s[i].g, &g);
+        rt_put_bytes(out, g.data, (uint32_t)g.len);
+        sl_buf_free(&g);
+    }
+}
+
+static void *slices_decode(void *ud, const char *data, size_t len) {
+    wagg_state *s = ud;
+    rt_cache_ops gops = rt_groups_cache_ops(&s->gs);
+    rt_reader r = rt_reader_of(data, len);
+    int64_t n = rt_get_varint(&r);
+    if (r.bad || n < 0 || n > (int64_t)len) return NULL;
+    slices *ss = calloc(1, sizeof *ss);
+    if (!ss) abort();
+    ss->fired = rt_get_i64(&r);
+    ss->s = calloc((size_t)n + 1, sizeof *ss->s);
+    if (!ss->s) abort();
+    ss->cap = (int)n + 1;
+    for (int64_t i = 0; i < n && !r.bad; i++) {
+        slice *x = &ss->s[ss->n];
+        x->end = rt_get_i64(&r);
+        uint32_t gl;
+        const char *gp = rt_get_bytes(&r, &gl);
+        if (r.bad || !(x->g = gops.decode(&s->gs, gp, gl))) break;
+        ss->n++;
+    }
+    if (ss->n != n || !rt_reader_done(&r)) {
+        slices_free(s, ss);
+        return NULL;
+    }
+    return ss;
+}
+
+/* The accounted size of a key's slices; without owned heap, every group has the same size,
+ * so the per-row path multiplies instead of visiting each slice's aggregates. */
+static size_t slices_bytes(const wagg_state *s, const slices *ss) {
+    size_t b = sizeof *ss + sizeof(slice) * (size_t)ss->cap;
+    if (s->group_bytes) return b + s->group_bytes * (size_t)ss->n;
+    for (int i = 0; i < ss->n; i++) b += rt_group_bytes(&s->gs, ss->s[i].g);
+    return b;
+}
+
 /* ---- open / close ---- */
 
 static int wagg_open(rt_op *op, char **err) {
@@ -113,6 +195,9 @@ static int wagg_open(rt_op *op, char **err) {
     op->state = s;
     s->n = n;
     s->session_mode = n->win.kind == SP_TVF_SESSION;
+    s->sliced = rt_window_sliced(n) != NULL;
+    s->maxwins = rt_window_max(&n->win);
+    s->wins = calloc((size_t)s->maxwins + 1, sizeof *s->wins);
     s->nsets = n->ngsets > 0 ? n->ngsets : 1;
     s->in_set = calloc((size_t)s->nsets, sizeof *s->in_set);
     for (int g = 0; g < s->nsets; g++) {
@@ -137,6 +222,10 @@ static int wagg_open(rt_op *op, char **err) {
     if (s->session_mode) {
         ops = (rt_cache_ops){sessions_encode, sessions_decode, sessions_free, false};
         ud = s;
+    } else if (s->sliced) {
+        if (ops.bulk_free) s->group_bytes = sizeof(rt_group) + sizeof(rt_acc) * (size_t)s->gs.naggs;
+        ops = (rt_cache_ops){slices_encode, slices_decode, slices_free, false};
+        ud = s;
     }
     s->groups = rt_cache_new(op->job->store, ns, &ops, ud, s->gs.distinct ? budget / 4 * 3 : budget);
     snprintf(name, sizeof name, "window-agg-%d-timers", op->index);
@@ -156,6 +245,7 @@ static void wagg_close(rt_op *op) {
     for (int g = 0; s->in_set && g < s->nsets; g++) free(s->in_set[g]);
     free(s->in_set);
     sl_buf_free(&s->key);
+    free(s->wins);
     if (s->out.vals) sl_batch_free(&s->out);
     free(s->row);
     free(s);
@@ -165,14 +255,15 @@ static void wagg_close(rt_op *op) {
 /* ---- accumulating ---- */
 
 /* The key of row under grouping set g into s->key: the set, then every key (NULL outside the
- * set; SESSION: the window's keys are NULL too, the sessions are the value). */
+ * set; SESSION and sliced: the window's keys are NULL too, the sessions or slices are the
+ * value). */
 static void encode_key(wagg_state *s, int g, const sl_value *row) {
     const pl_node *n = s->n;
     sl_buf_clear(&s->key);
     sl_buf_putc(&s->key, (char)g);
     for (int k = 0; k < n->nkeys; k++) {
         bool window_key = k == n->wstart || k == n->wend || k == n->wtime;
-        bool keep = s->in_set[g][k] && !(s->session_mode && window_key);
+        bool keep = s->in_set[g][k] && !((s->session_mode || s->sliced) && window_key);
         rt_put_value(&s->key, n->cols[k].type, keep ? row[n->keys[k]] : sl_null());
     }
 }
@@ -199,6 +290,55 @@ static int take_aligned(rt_op *op, wagg_state *s, const sl_value *row, char **er
         }
         if (rt_group_accumulate(&s->gs, grp, s->key.data, s->key.len, row, true, err) < 0) return -1;
         rt_cache_dirty(s->groups, e, rt_group_bytes(&s->gs, grp));
+    }
+    return 0;
+}
+
+/* Sliced HOP/CUMULATE: row (its slice's start and end in the window keys) into its keys'
+ * group of that slice, in every grouping set. A row is late for each of its windows that has
+ * fired (as if the TVF had given it once per window); it still counts in the others. A new
+ * slice notes its key in the timers of every window of it that has not fired. */
+static int take_sliced(rt_op *op, wagg_state *s, const sl_value *row, char **err) {
+    const pl_node *n = s->n;
+    sl_value endv = row[n->keys[n->wend]];
+    if (endv.null) return 0;
+    int64_t end = endv.i;
+    int nw = rt_window_slice_windows(&n->win, end, s->wins, s->maxwins);
+    int late = 0; /* the fired windows come first (ascending ends) */
+    while (op->has_wm && late < nw && rt_window_fired(s->wins[late].end, op->wm)) late++;
+    if (late) {
+        s->late += late;
+        op->job->late += late;
+        if (late == nw) return 0;
+    }
+    for (int g = 0; g < s->nsets; g++) {
+        encode_key(s, g, row);
+        rt_centry *e = rt_cache_get(s->groups, s->key.data, s->key.len, err);
+        if (!e) return -1;
+        slices *ss = e->obj;
+        if (!ss) {
+            ss = calloc(1, sizeof *ss);
+            if (!ss) abort();
+            ss->fired = INT64_MIN;
+            e->obj = ss;
+        }
+        int at = ss->n; /* rows mostly go to the newest slice: search from the end */
+        while (at > 0 && ss->s[at - 1].end > end) at--;
+        slice *x = at > 0 && ss->s[at - 1].end == end ? &ss->s[at - 1] : NULL;
+        if (!x) {
+            if (ss->n == ss->cap) {
+                ss->cap = ss->cap ? ss->cap * 2 : 4;
+                ss->s = realloc(ss->s, sizeof *ss->s * (size_t)ss->cap);
+                if (!ss->s) abort();
+            }
+            memmove(&ss->s[at + 1], &ss->s[at], sizeof *ss->s * (size_t)(ss->n - at));
+            ss->s[at] = (slice){end, rt_group_new(&s->gs)};
+            ss->n++;
+            x = &ss->s[at];
+            for (int w = late; w < nw; w++) rt_timers_add(s->timers, s->wins[w].end, s->key.data, s->key.len);
+        }
+        if (rt_group_accumulate(&s->gs, x->g, s->key.data, s->key.len, row, true, err) < 0) return -1;
+        rt_cache_dirty(s->groups, e, slices_bytes(s, ss));
     }
     return 0;
 }
@@ -270,7 +410,10 @@ static int wagg_push(rt_op *op, sl_batch *in, char **err) {
     for (int r = 0; r < in->nrows; r++) {
         const sl_value *row = sl_batch_row(in, r);
         if (in->ops[r] != SL_OP_INSERT && in->ops[r] != SL_OP_UPDATE_AFTER) continue; /* append-only input */
-        if ((s->session_mode ? take_session(op, s, row, err) : take_aligned(op, s, row, err)) < 0) return -1;
+        int rc = s->session_mode ? take_session(op, s, row, err)
+                 : s->sliced     ? take_sliced(op, s, row, err)
+                                 : take_aligned(op, s, row, err);
+        if (rc < 0) return -1;
     }
     if (rt_cache_trim(s->groups, err) < 0) return -1;
     return rt_groups_trim(&s->gs, err);
@@ -303,14 +446,15 @@ static bool result_row(wagg_state *s, const char *key, size_t klen, const rt_gro
     return ok;
 }
 
-/* Appends s->row as +I, pushing the batch on when full. */
+/* Appends s->row as +I, pushing the batch on once it is full. Not before appending: s->row's
+ * strings are in the batch's arena already, and clearing the batch would free them. */
 static int emit(rt_op *op, wagg_state *s, char **err) {
+    sl_value *o = sl_batch_add_row(&s->out);
+    memcpy(o, s->row, sizeof(sl_value) * (size_t)s->n->ncols);
     if (sl_batch_full(&s->out)) {
         if (rt_push_next(op, &s->out, err) < 0) return -1;
         sl_batch_clear(&s->out);
     }
-    sl_value *o = sl_batch_add_row(&s->out);
-    memcpy(o, s->row, sizeof(sl_value) * (size_t)s->n->ncols);
     return 0;
 }
 
@@ -322,11 +466,64 @@ typedef struct fire_ctx {
     char *rt_err;
 } fire_ctx;
 
+/* Adds src's accumulators into dst, leaving src as it is (a slice counts in several
+ * windows). rt_acc_merge empties its source, so it is given a copy: the struct itself when the
+ * accumulator owns no memory, else a copy through the state encoding (MIN/MAX of strings). */
+static void merge_copy(wagg_state *s, rt_group *dst, const rt_group *src) {
+    for (int a = 0; a < s->gs.naggs; a++) {
+        const pl_agg_call *c = &s->gs.aggs[a];
+        rt_acc copy = src->acc[a];
+        if (src->acc[a].ext || c->arg_type.id == SL_T_STRING) {
+            sl_buf b = {0};
+            rt_acc_encode(c, &src->acc[a], &b);
+            rt_reader r = rt_reader_of(b.data ? b.data : "", b.len);
+            rt_acc_init(&copy);
+            if (!rt_acc_decode(c, &copy, &r)) abort(); /* our own bytes */
+            sl_buf_free(&b);
+        }
+        rt_acc_merge(c, &dst->acc[a], &copy);
+    }
+    dst->count += src->count;
+    dst->seq += src->seq;
+}
+
+/* Sliced mode: fires the window ending at `end` of one key: the merge of the slices it covers
+ * out as its row, then the slices no later window holds are gone (the key's state with them
+ * when none is left). A key is noted once per slice of the window: the later notes find
+ * `fired` at the window and do nothing. */
+static int fire_sliced(fire_ctx *c, const char *key, size_t klen, int64_t end, char **err) {
+    wagg_state *s = c->s;
+    const pl_window *w = &s->n->win;
+    rt_centry *e = rt_cache_get(s->groups, key, klen, err);
+    if (!e) return -1;
+    slices *ss = e->obj;
+    if (!ss || ss->fired >= end) return 0;
+    rt_win win = rt_window_ending(w, end);
+    rt_group *sum = rt_group_new(&s->gs);
+    for (int i = 0; i < ss->n; i++)
+        if (ss->s[i].end > win.start && ss->s[i].end <= end) merge_copy(s, sum, ss->s[i].g);
+    ss->fired = end;
+    session as = {win.start, win.end, NULL};
+    int rc = 0;
+    if (sum->count > 0 && result_row(s, key, klen, sum, &as, &c->rt_err)) rc = emit(c->op, s, err);
+    rt_group_free(&s->gs, sum);
+    if (rc < 0) return -1;
+    int keep = 0;
+    for (int i = 0; i < ss->n; i++) {
+        if (rt_window_slice_last_end(w, ss->s[i].end) <= end) rt_group_free(&s->gs, ss->s[i].g);
+        else ss->s[keep++] = ss->s[i];
+    }
+    ss->n = keep;
+    if (keep == 0) rt_cache_delete(s->groups, e);
+    else rt_cache_dirty(s->groups, e, slices_bytes(s, ss));
+    return 0;
+}
+
 /* Fires one group of the window ending at `end`: its row(s) out, its state gone. */
 static int fire_key(void *ud, const char *key, size_t klen, int64_t end, char **err) {
     fire_ctx *c = ud;
     wagg_state *s = c->s;
-    (void)end;
+    if (s->sliced) return fire_sliced(c, key, klen, end, err);
     rt_centry *e = rt_cache_get(s->groups, key, klen, err);
     if (!e) return -1;
     if (!e->obj) return 0; /* already fired (a key noted twice) */

@@ -4,7 +4,8 @@
  * window is computed from the row's time attribute, or from the wall clock for a
  * processing-time attribute. A SESSION TVF passes rows on with NULL windows: the window
  * aggregation above it assigns sessions. Stateless: aggregating, ranking or joining the windows is the
- * next operator's job. */
+ * next operator's job. Under a window aggregation computed by slices (rt_window_sliced) a HOP
+ * or CUMULATE row comes out once, with its slice as window_start and window_end. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,7 +17,16 @@ typedef struct tvf_state {
     rt_win *wins;
     int maxwins;
     int in_cols;
+    bool sliced;   /* the aggregation above takes slices, not windows */
 } tvf_state;
+
+/* True when the operator's output reaches, through CALCs only, a window aggregation that is
+ * computed by slices of this TVF's windows. */
+static bool feeds_sliced_agg(const rt_op *op) {
+    const rt_op *n = op->next;
+    while (n && n->vt == &rt_calc_vt) n = n->next;
+    return n && n->vt == &rt_window_agg_vt && rt_window_sliced(n->node) == op->node;
+}
 
 static int tvf_open(rt_op *op, char **err) {
     (void)err;
@@ -24,6 +34,7 @@ static int tvf_open(rt_op *op, char **err) {
     op->state = s;
     s->in_cols = op->node->input->ncols;
     s->maxwins = rt_window_max(&op->node->win);
+    s->sliced = feeds_sliced_agg(op);
     s->wins = calloc((size_t)s->maxwins + 1, sizeof *s->wins);
     sl_batch_init(&s->out, op->node->ncols, op->job->batch_size);
     return 0;
@@ -46,7 +57,9 @@ static int tvf_push(rt_op *op, sl_batch *in, char **err) {
         sl_value tv = row[w->time_col];
         if (!w->proctime && tv.null) continue;
         int64_t t = w->proctime ? now : tv.i;
-        int n = rt_window_assign(w, t, s->wins, s->maxwins);
+        int n = 1;
+        if (s->sliced) s->wins[0] = rt_window_slice(w, t);
+        else n = rt_window_assign(w, t, s->wins, s->maxwins);
         bool session = w->kind == SP_TVF_SESSION; /* assigned by the window aggregation: NULLs here */
         if (session) n = 1;
         for (int k = 0; k < n; k++) {
