@@ -409,6 +409,52 @@ static int bind_keys(agg_ctx *c, const sp_select *sel, char **err) {
     return 0;
 }
 
+/* True if key k is the input column named `name` (a SESSION PARTITION BY column). */
+static bool key_is_column(const agg_ctx *c, const pl_node *in, int k, const char *name) {
+    const pl_expr *x = c->keys[k];
+    return x->kind == PL_X_COL && x->col < in->ncols && !in->cols[x->col].window_col && in->cols[x->col].name &&
+           !strcasecmp(in->cols[x->col].name, name);
+}
+
+/* SESSION windows are per PARTITION BY key (global without it), and the window aggregation
+ * keeps them apart by its GROUP BY keys: the two agree only when the keys besides the window's
+ * are exactly the PARTITION BY columns. Flink plans any other grouping (other keys, GROUPING
+ * SETS) as an updating aggregate over the sessions, which is not supported here: rejected
+ * rather than sessions per GROUP BY key. Legacy GROUP BY SESSION(...) windows are per key. */
+static int check_session_keys(const agg_ctx *c, const sp_select *sel, const pl_node *in, const pl_node *agg,
+                              char **err) {
+    const sp_window_tvf *t = sel->from ? sel->from->tvf : NULL;
+    if (c->gw_call || !t) return 0;
+    if (sel->ngsets) {
+        *err = sl_error_at(c->src, sel->gsets_line, sel->gsets_col,
+                           "GROUPING SETS, ROLLUP and CUBE over SESSION windows are not supported yet");
+        return -1;
+    }
+    for (int k = 0; k < c->nkeys; k++) {
+        if (k == agg->wstart || k == agg->wend || k == agg->wtime) continue;
+        bool named = false;
+        for (int j = 0; j < t->npartition_by && !named; j++) named = key_is_column(c, in, k, t->partition_by[j]);
+        if (!named) {
+            const sp_expr *e = sel->group_by[k];
+            *err = sl_error_at(c->src, e->line, e->col, "A SESSION window aggregation groups by window_start, "
+                               "window_end and exactly the SESSION's PARTITION BY columns; other GROUP BY keys are "
+                               "not supported yet");
+            return -1;
+        }
+    }
+    for (int j = 0; j < t->npartition_by; j++) {
+        bool grouped = false;
+        for (int k = 0; k < c->nkeys && !grouped; k++) grouped = key_is_column(c, in, k, t->partition_by[j]);
+        if (!grouped) {
+            *err = sl_error_at(c->src, t->line, t->col, "A SESSION window aggregation groups by window_start, "
+                               "window_end and exactly the SESSION's PARTITION BY columns; add '%s' to the GROUP BY",
+                               t->partition_by[j]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Makes `agg` a WINDOW_AGG: the window of the TVF it groups, its key positions, the grouping
  * sets (each must keep the window), SESSION's time column (added to the pre-CALC); the result
  * is append-only, with window_time a time attribute again. */
@@ -449,6 +495,7 @@ static int window_agg(agg_ctx *c, const sp_select *sel, pl_node *in, pl_node *pr
             *err = sl_error_at(src, sel->line, sel->col, "A SESSION window aggregation must read the SESSION TVF directly");
             return -1;
         }
+        if (check_session_keys(c, sel, in, agg, err) < 0) return -1;
         for (int i = 0; i < agg->naggs; i++)
             if (agg->aggs[i].distinct) {
                 *err = sl_error_at(src, sel->line, sel->col, "DISTINCT aggregates over SESSION windows are not supported yet");
