@@ -15,8 +15,9 @@
 #include "pl_bind.h"
 #include "pl_plan.h"
 
-/* A window size, slide or offset: a constant day-time INTERVAL, as microseconds. */
-static int interval_us(const sp_expr *e, const char *what, bool may_be_zero, sl_arena *a, const char *src,
+/* A window size, slide or offset: a constant day-time INTERVAL, as microseconds. Sizes and
+ * slides must be positive; an offset may have either sign (Flink: it shifts the alignment). */
+static int interval_us(const sp_expr *e, const char *what, bool any_sign, sl_arena *a, const char *src,
                        int64_t *out, char **err) {
     pl_scope none = {NULL, 0, NULL, NULL};
     pl_expr *x = pl_bind_expr(e, &none, a, src, err);
@@ -25,8 +26,8 @@ static int interval_us(const sp_expr *e, const char *what, bool may_be_zero, sl_
         *err = sl_error_at(src, e->line, e->col, "The window %s must be a constant INTERVAL, e.g. INTERVAL '10' MINUTES", what);
         return -1;
     }
-    if (x->value.i < 0 || (!may_be_zero && x->value.i == 0)) {
-        *err = sl_error_at(src, e->line, e->col, "The window %s must be %s", what, may_be_zero ? "0 or more" : "positive");
+    if (!any_sign && x->value.i <= 0) {
+        *err = sl_error_at(src, e->line, e->col, "The window %s must be positive", what);
         return -1;
     }
     *out = x->value.i * 1000; /* INTERVAL values are milliseconds */

@@ -174,25 +174,27 @@ static int decode_side(join_state *s, int side, const side_rows *sr, sl_value **
         uint32_t len;
         const char *p = rt_get_bytes(&r, &len);
         rt_reader rr = rt_reader_of(p, len);
-        for (int c = 0; c < width; c++) {
-            sl_value v = rt_get_value(&rr, inp->cols[c].type);
-            if (inp->cols[c].type.id == SL_T_STRING && !v.null) v = sl_batch_str(&s->out, v.s.ptr, v.s.len);
-            (*vals)[n][c] = v;
-        }
+        for (int c = 0; c < width; c++) /* strings point into sr's bytes, valid while the key fires */
+            (*vals)[n][c] = rt_get_value(&rr, inp->cols[c].type);
         (*matched)[n] = false;
     }
     return n;
 }
 
-/* Appends the joined row of l and r (either may be NULL: padded), pushing the batch when full. */
+/* Appends the joined row of l and r (either may be NULL: padded), pushing the batch when full;
+ * strings are copied into the batch (after the push, which clears the batch's memory). */
 static int emit_pair(rt_op *op, join_state *s, const sl_value *l, const sl_value *r, char **err) {
     if (sl_batch_full(&s->out)) {
         if (rt_push_next(op, &s->out, err) < 0) return -1;
         sl_batch_clear(&s->out);
     }
     sl_value *o = sl_batch_add_row(&s->out);
-    for (int c = 0; c < s->lcols; c++) o[c] = l ? l[c] : sl_null();
-    for (int c = 0; c < s->rcols; c++) o[s->lcols + c] = r ? r[c] : sl_null();
+    for (int c = 0; c < s->lcols + s->rcols; c++) {
+        const sl_value *side = c < s->lcols ? l : r;
+        sl_value v = side ? side[c < s->lcols ? c : c - s->lcols] : sl_null();
+        if (s->n->cols[c].type.id == SL_T_STRING && !v.null) v = sl_batch_str(&s->out, v.s.ptr, v.s.len);
+        o[c] = v;
+    }
     return 0;
 }
 
@@ -218,7 +220,11 @@ static int fire_key(void *ud, const char *key, size_t klen, int64_t end, char **
     int nl = decode_side(s, 0, e[0]->obj, &s->lvals, &s->lcap, &s->lmatched);
     int nr = decode_side(s, 1, e[1]->obj, &s->rvals, &s->rcap, &s->rmatched);
     int kind = s->n->join_kind;
-    for (int i = 0; i < nl; i++)
+    /* a NULL in an equality key matches nothing (NULL = NULL is not true): the rows of such a
+     * key, which all share it, only pad in an outer join */
+    bool null_key = false;
+    for (int k = 2; nl > 0 && k < s->n->njoin_keys; k++) null_key |= s->lvals[0][s->n->lkeys[k]].null;
+    for (int i = 0; i < nl && !null_key; i++)
         for (int j = 0; j < nr; j++) {
             if (s->n->filter) {
                 for (int col = 0; col < s->lcols; col++) s->row[col] = s->lvals[i][col];

@@ -106,8 +106,10 @@ int rt_timers_fire(rt_timers *t, int64_t wm, int (*fn)(void *ud, const char *key
         sl_buf_free(&b->keys);
         fired++;
     }
-    memmove(t->b, t->b + fired, sizeof *t->b * (size_t)(t->n - fired));
-    t->n -= fired;
+    if (fired) { /* t->b is NULL before the first timer, and memmove(NULL, ...) is undefined */
+        memmove(t->b, t->b + fired, sizeof *t->b * (size_t)(t->n - fired));
+        t->n -= fired;
+    }
     return rc;
 }
 

@@ -2,7 +2,7 @@
 # Runs every test suite against a build directory (default: build) and prints the closing line
 # "N passed, N failed" over all of them: the meson unit tests, the SQL scenarios, the
 # interoperability tests with third-party Kafka clients, the SQLite differential checks (filter and
-# projection, GROUP BY), and the kill/restart test of checkpointed jobs.
+# projection, GROUP BY, windows), and the kill/restart test of checkpointed jobs.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -42,6 +42,7 @@ for suite in "scenario runner self-test:tests/scenario/run_scenarios.py --self-t
              "interop:tests/interop/run_interop.py --sluice $BUILD/shell/sluice" \
              "differential:tests/differential/run_differential.py --sluice $BUILD/shell/sluice" \
              "group differential:tests/differential/run_group_differential.py --sluice $BUILD/shell/sluice" \
+             "window differential:tests/differential/run_window_differential.py --sluice $BUILD/shell/sluice" \
              "kill/restart:tests/state/run_restart.py --sluice $BUILD/shell/sluice" \
              "memory bound:tests/state/run_memory_bound.py --sluice $BUILD/shell/sluice" \
              "windows on live inputs:tests/state/run_windows.py --sluice $BUILD/shell/sluice"; do
