@@ -223,8 +223,8 @@ QUERIES = [
      "k STRING, ws TIMESTAMP(3), we TIMESTAMP(3), n BIGINT, sd DECIMAL(18, 2)"),
     ("tumble_negative_offset", "1p",
      "SELECT window_start, window_end, k, COUNT(*), MIN(ts) "
-     f"FROM {tvf('TUMBLE', '{ev}', iv(10), iv(-16))} GROUP BY window_start, window_end, k",
-     f"SELECT ws, we, k, COUNT(*), MIN(ts) FROM {tumble_sql('ev', 10 * MIN, -16 * MIN)} GROUP BY ws, we, k",
+     f"FROM {tvf('TUMBLE', '{ev}', iv(10), iv(-4))} GROUP BY window_start, window_end, k",
+     f"SELECT ws, we, k, COUNT(*), MIN(ts) FROM {tumble_sql('ev', 10 * MIN, -4 * MIN)} GROUP BY ws, we, k",
      "ws TIMESTAMP(3), we TIMESTAMP(3), k STRING, n BIGINT, mt TIMESTAMP(3)"),
     ("tumble_filter_first_last_listagg_distinct", "1p",  # arrival order: id order on one partition
      "SELECT window_start, window_end, UPPER(s), COUNT(*) FILTER (WHERE v > 0), SUM(v) FILTER (WHERE x < 0), "
