@@ -24,33 +24,11 @@
 #include "rt_codec.h"
 #include "rt_expr.h"
 #include "rt_group.h"
+#include "rt_spans.h"
 #include "rt_op.h"
 #include "rt_store.h"
 #include "rt_timers.h"
 #include "rt_window.h"
-
-/* SESSION mode: one group key's open sessions. */
-typedef struct session {
-    int64_t start, end;
-    rt_group *g;
-} session;
-
-typedef struct sessions {
-    int n, cap;
-    session *s;
-} sessions;
-
-/* Sliced mode: one group key's open slices (sorted by end) and the last window it fired. */
-typedef struct slice {
-    int64_t end;
-    rt_group *g;
-} slice;
-
-typedef struct slices {
-    int64_t fired;     /* end of the last window fired for the key (INT64_MIN: none) */
-    int n, cap;
-    slice *s;
-} slices;
 
 typedef struct wagg_state {
     const pl_node *n;
@@ -60,7 +38,7 @@ typedef struct wagg_state {
     int maxwins;
     size_t group_bytes;    /* sliced: the bytes of every group when groups own no heap, else 0 */
     rt_groups gs;
-    rt_cache *groups;      /* (set, keys) -> rt_group; SESSION: (set, keys) -> sessions */
+    rt_cache *groups;      /* (set, keys) -> rt_group; SESSION, sliced: (set, keys) -> rt_spans */
     rt_timers *timers;
     int nsets;             /* grouping sets (1 without GROUPING SETS) */
     bool **in_set;         /* [set][key]: the key is grouped in this set */
@@ -69,123 +47,6 @@ typedef struct wagg_state {
     sl_value *row;         /* scratch result row */
     int64_t late;
 } wagg_state;
-
-/* ---- sessions: the cache's objects in SESSION mode ---- */
-
-static void sessions_free(void *ud, void *obj) {
-    wagg_state *s = ud;
-    sessions *ss = obj;
-    for (int i = 0; i < ss->n; i++) rt_group_free(&s->gs, ss->s[i].g);
-    free(ss->s);
-    free(ss);
-}
-
-static void sessions_encode(void *ud, const void *obj, sl_buf *out) {
-    wagg_state *s = ud;
-    const sessions *ss = obj;
-    rt_cache_ops gops = rt_groups_cache_ops(&s->gs);
-    rt_put_varint(out, ss->n);
-    for (int i = 0; i < ss->n; i++) {
-        rt_put_i64(out, ss->s[i].start);
-        rt_put_i64(out, ss->s[i].end);
-        sl_buf g = {0};
-        gops.encode(&s->gs, ss->s[i].g, &g);
-        rt_put_bytes(out, g.data, (uint32_t)g.len);
-        sl_buf_free(&g);
-    }
-}
-
-static void *sessions_decode(void *ud, const char *data, size_t len) {
-    wagg_state *s = ud;
-    rt_cache_ops gops = rt_groups_cache_ops(&s->gs);
-    rt_reader r = rt_reader_of(data, len);
-    int64_t n = rt_get_varint(&r);
-    if (r.bad || n < 0 || n > (int64_t)len) return NULL;
-    sessions *ss = calloc(1, sizeof *ss);
-    ss->s = calloc((size_t)n + 1, sizeof *ss->s);
-    ss->cap = (int)n + 1;
-    for (int64_t i = 0; i < n && !r.bad; i++) {
-        session *x = &ss->s[ss->n];
-        x->start = rt_get_i64(&r);
-        x->end = rt_get_i64(&r);
-        uint32_t gl;
-        const char *gp = rt_get_bytes(&r, &gl);
-        if (r.bad || !(x->g = gops.decode(&s->gs, gp, gl))) break;
-        ss->n++;
-    }
-    if (ss->n != n || !rt_reader_done(&r)) {
-        sessions_free(s, ss);
-        return NULL;
-    }
-    return ss;
-}
-
-static size_t sessions_bytes(const wagg_state *s, const sessions *ss) {
-    size_t b = sizeof *ss + sizeof(session) * (size_t)ss->cap;
-    for (int i = 0; i < ss->n; i++) b += rt_group_bytes(&s->gs, ss->s[i].g);
-    return b;
-}
-
-/* ---- slices: the cache's objects in sliced mode ---- */
-
-static void slices_free(void *ud, void *obj) {
-    wagg_state *s = ud;
-    slices *ss = obj;
-    for (int i = 0; i < ss->n; i++) rt_group_free(&s->gs, ss->s[i].g);
-    free(ss->s);
-    free(ss);
-}
-
-static void slices_encode(void *ud, const void *obj, sl_buf *out) {
-    wagg_state *s = ud;
-    const slices *ss = obj;
-    rt_cache_ops gops = rt_groups_cache_ops(&s->gs);
-    rt_put_varint(out, ss->n);
-    rt_put_i64(out, ss->fired);
-    for (int i = 0; i < ss->n; i++) {
-        rt_put_i64(out, ss->s[i].end);
-        sl_buf g = {0};
-        gops.encode(&s->gs, ss->s[i].g, &g);
-        rt_put_bytes(out, g.data, (uint32_t)g.len);
-        sl_buf_free(&g);
-    }
-}
-
-static void *slices_decode(void *ud, const char *data, size_t len) {
-    wagg_state *s = ud;
-    rt_cache_ops gops = rt_groups_cache_ops(&s->gs);
-    rt_reader r = rt_reader_of(data, len);
-    int64_t n = rt_get_varint(&r);
-    if (r.bad || n < 0 || n > (int64_t)len) return NULL;
-    slices *ss = calloc(1, sizeof *ss);
-    if (!ss) abort();
-    ss->fired = rt_get_i64(&r);
-    ss->s = calloc((size_t)n + 1, sizeof *ss->s);
-    if (!ss->s) abort();
-    ss->cap = (int)n + 1;
-    for (int64_t i = 0; i < n && !r.bad; i++) {
-        slice *x = &ss->s[ss->n];
-        x->end = rt_get_i64(&r);
-        uint32_t gl;
-        const char *gp = rt_get_bytes(&r, &gl);
-        if (r.bad || !(x->g = gops.decode(&s->gs, gp, gl))) break;
-        ss->n++;
-    }
-    if (ss->n != n || !rt_reader_done(&r)) {
-        slices_free(s, ss);
-        return NULL;
-    }
-    return ss;
-}
-
-/* The accounted size of a key's slices; without owned heap, every group has the same size,
- * so the per-row path multiplies instead of visiting each slice's aggregates. */
-static size_t slices_bytes(const wagg_state *s, const slices *ss) {
-    size_t b = sizeof *ss + sizeof(slice) * (size_t)ss->cap;
-    if (s->group_bytes) return b + s->group_bytes * (size_t)ss->n;
-    for (int i = 0; i < ss->n; i++) b += rt_group_bytes(&s->gs, ss->s[i].g);
-    return b;
-}
 
 /* ---- open / close ---- */
 
@@ -218,16 +79,11 @@ static int wagg_open(rt_op *op, char **err) {
     int ns = rt_store_namespace(op->job->store, name, err);
     if (ns < 0) return -1;
     rt_cache_ops ops = rt_groups_cache_ops(&s->gs);
-    void *ud = &s->gs;
-    if (s->session_mode) {
-        ops = (rt_cache_ops){sessions_encode, sessions_decode, sessions_free, false};
-        ud = s;
-    } else if (s->sliced) {
-        if (ops.bulk_free) s->group_bytes = sizeof(rt_group) + sizeof(rt_acc) * (size_t)s->gs.naggs;
-        ops = (rt_cache_ops){slices_encode, slices_decode, slices_free, false};
-        ud = s;
+    if (s->session_mode || s->sliced) {
+        if (s->sliced && ops.bulk_free) s->group_bytes = sizeof(rt_group) + sizeof(rt_acc) * (size_t)s->gs.naggs;
+        ops = rt_spans_cache_ops(); /* a key's sessions or slices */
     }
-    s->groups = rt_cache_new(op->job->store, ns, &ops, ud, s->gs.distinct ? budget / 4 * 3 : budget);
+    s->groups = rt_cache_new(op->job->store, ns, &ops, &s->gs, s->gs.distinct ? budget / 4 * 3 : budget);
     snprintf(name, sizeof name, "window-agg-%d-timers", op->index);
     if (!(s->timers = rt_timers_open(op->job->store, name, op->job->durable, err))) return -1;
     op->timers = s->timers; /* for the diagnostics (rt_diag.c) */
@@ -315,30 +171,17 @@ static int take_sliced(rt_op *op, wagg_state *s, const sl_value *row, char **err
         encode_key(s, g, row);
         rt_centry *e = rt_cache_get(s->groups, s->key.data, s->key.len, err);
         if (!e) return -1;
-        slices *ss = e->obj;
-        if (!ss) {
-            ss = calloc(1, sizeof *ss);
-            if (!ss) abort();
-            ss->fired = INT64_MIN;
-            e->obj = ss;
-        }
+        rt_spans *ss = e->obj;
+        if (!ss) e->obj = ss = rt_spans_new();
         int at = ss->n; /* rows mostly go to the newest slice: search from the end */
         while (at > 0 && ss->s[at - 1].end > end) at--;
-        slice *x = at > 0 && ss->s[at - 1].end == end ? &ss->s[at - 1] : NULL;
+        rt_span *x = at > 0 && ss->s[at - 1].end == end ? &ss->s[at - 1] : NULL;
         if (!x) {
-            if (ss->n == ss->cap) {
-                ss->cap = ss->cap ? ss->cap * 2 : 4;
-                ss->s = realloc(ss->s, sizeof *ss->s * (size_t)ss->cap);
-                if (!ss->s) abort();
-            }
-            memmove(&ss->s[at + 1], &ss->s[at], sizeof *ss->s * (size_t)(ss->n - at));
-            ss->s[at] = (slice){end, rt_group_new(&s->gs)};
-            ss->n++;
-            x = &ss->s[at];
+            x = rt_spans_insert(ss, at, (rt_span){0, end, rt_group_new(&s->gs)});
             for (int w = late; w < nw; w++) rt_timers_add(s->timers, s->wins[w].end, s->key.data, s->key.len);
         }
         if (rt_group_accumulate(&s->gs, x->g, s->key.data, s->key.len, row, true, err) < 0) return -1;
-        rt_cache_dirty(s->groups, e, slices_bytes(s, ss));
+        rt_cache_dirty(s->groups, e, rt_spans_bytes(&s->gs, ss, s->group_bytes));
     }
     return 0;
 }
@@ -353,7 +196,7 @@ static int take_session(rt_op *op, wagg_state *s, const sl_value *row, char **er
         encode_key(s, g, row);
         rt_centry *e = rt_cache_get(s->groups, s->key.data, s->key.len, err);
         if (!e) return -1;
-        sessions *ss = e->obj;
+        rt_spans *ss = e->obj;
         /* the merged window first: a row whose merged session has fired is late */
         int64_t ms = start, me = end;
         for (int i = 0; ss && i < ss->n; i++)
@@ -368,16 +211,12 @@ static int take_session(rt_op *op, wagg_state *s, const sl_value *row, char **er
             }
             continue;
         }
-        if (!ss) {
-            ss = calloc(1, sizeof *ss);
-            if (!ss) abort();
-            e->obj = ss;
-        }
+        if (!ss) e->obj = ss = rt_spans_new();
         /* merge the touched sessions, in time order, into one */
         rt_group *merged = rt_group_new(&s->gs);
         int keep = 0;
         for (int i = 0; i < ss->n; i++) {
-            session *x = &ss->s[i];
+            rt_span *x = &ss->s[i];
             if (x->start <= me && x->end >= ms) {
                 for (int a = 0; a < s->gs.naggs; a++) rt_acc_merge(&s->gs.aggs[a], &merged->acc[a], &x->g->acc[a]);
                 merged->count += x->g->count;
@@ -388,19 +227,12 @@ static int take_session(rt_op *op, wagg_state *s, const sl_value *row, char **er
             }
         }
         ss->n = keep;
-        if (ss->n == ss->cap) {
-            ss->cap = ss->cap ? ss->cap * 2 : 2;
-            ss->s = realloc(ss->s, sizeof *ss->s * (size_t)ss->cap);
-            if (!ss->s) abort();
-        }
         int at = ss->n;
         while (at > 0 && ss->s[at - 1].start > ms) at--;
-        memmove(&ss->s[at + 1], &ss->s[at], sizeof *ss->s * (size_t)(ss->n - at));
-        ss->s[at] = (session){ms, me, merged};
-        ss->n++;
+        rt_spans_insert(ss, at, (rt_span){ms, me, merged});
         if (rt_group_accumulate(&s->gs, merged, s->key.data, s->key.len, row, true, err) < 0) return -1;
         rt_timers_add(s->timers, me, s->key.data, s->key.len);
-        rt_cache_dirty(s->groups, e, sessions_bytes(s, ss));
+        rt_cache_dirty(s->groups, e, rt_spans_bytes(&s->gs, ss, 0));
     }
     return 0;
 }
@@ -423,7 +255,7 @@ static int wagg_push(rt_op *op, sl_batch *in, char **err) {
 
 /* The output row of a group: its keys decoded from `key`, then `win` for the window keys
  * (SESSION), then the aggregates. False when HAVING rejects it. */
-static bool result_row(wagg_state *s, const char *key, size_t klen, const rt_group *g, const session *win,
+static bool result_row(wagg_state *s, const char *key, size_t klen, const rt_group *g, const rt_span *win,
                        char **rt_err) {
     const pl_node *n = s->n;
     rt_reader r = rt_reader_of(key + 1, klen - 1); /* the set byte first */
@@ -496,14 +328,14 @@ static int fire_sliced(fire_ctx *c, const char *key, size_t klen, int64_t end, c
     const pl_window *w = &s->n->win;
     rt_centry *e = rt_cache_get(s->groups, key, klen, err);
     if (!e) return -1;
-    slices *ss = e->obj;
+    rt_spans *ss = e->obj;
     if (!ss || ss->fired >= end) return 0;
     rt_win win = rt_window_ending(w, end);
     rt_group *sum = rt_group_new(&s->gs);
     for (int i = 0; i < ss->n; i++)
         if (ss->s[i].end > win.start && ss->s[i].end <= end) merge_copy(s, sum, ss->s[i].g);
     ss->fired = end;
-    session as = {win.start, win.end, NULL};
+    rt_span as = {win.start, win.end, NULL};
     int rc = 0;
     if (sum->count > 0 && result_row(s, key, klen, sum, &as, &c->rt_err)) rc = emit(c->op, s, err);
     rt_group_free(&s->gs, sum);
@@ -515,7 +347,7 @@ static int fire_sliced(fire_ctx *c, const char *key, size_t klen, int64_t end, c
     }
     ss->n = keep;
     if (keep == 0) rt_cache_delete(s->groups, e);
-    else rt_cache_dirty(s->groups, e, slices_bytes(s, ss));
+    else rt_cache_dirty(s->groups, e, rt_spans_bytes(&s->gs, ss, s->group_bytes));
     return 0;
 }
 
@@ -532,10 +364,10 @@ static int fire_key(void *ud, const char *key, size_t klen, int64_t end, char **
         rt_cache_delete(s->groups, e);
         return 0;
     }
-    sessions *ss = e->obj;
+    rt_spans *ss = e->obj;
     int keep = 0;
     for (int i = 0; i < ss->n; i++) {
-        session *x = &ss->s[i];
+        rt_span *x = &ss->s[i];
         if (!rt_window_fired(x->end, c->wm)) {
             ss->s[keep++] = *x;
             continue;
@@ -545,7 +377,7 @@ static int fire_key(void *ud, const char *key, size_t klen, int64_t end, char **
     }
     ss->n = keep;
     if (keep == 0) rt_cache_delete(s->groups, e);
-    else rt_cache_dirty(s->groups, e, sessions_bytes(s, ss));
+    else rt_cache_dirty(s->groups, e, rt_spans_bytes(&s->gs, ss, 0));
     return 0;
 }
 
