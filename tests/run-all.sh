@@ -45,7 +45,10 @@ for suite in "scenario runner self-test:tests/scenario/run_scenarios.py --self-t
              "window differential:tests/differential/run_window_differential.py --sluice $BUILD/shell/sluice" \
              "kill/restart:tests/state/run_restart.py --sluice $BUILD/shell/sluice" \
              "memory bound:tests/state/run_memory_bound.py --sluice $BUILD/shell/sluice" \
-             "windows on live inputs:tests/state/run_windows.py --sluice $BUILD/shell/sluice"; do
+             "windows on live inputs:tests/state/run_windows.py --sluice $BUILD/shell/sluice" \
+             "crash (exactly-once):tests/state/run_crash.py --sluice $BUILD/shell/sluice" \
+             "broker faults (exactly-once):tests/state/run_broker_faults.py --sluice $BUILD/shell/sluice" \
+             "disk full (exactly-once):tests/state/run_disk_full.py --sluice $BUILD/shell/sluice"; do
     name=${suite%%:*}
     cmd=${suite#*:}
     echo "== $name"
@@ -60,7 +63,8 @@ for suite in "scenario runner self-test:tests/scenario/run_scenarios.py --self-t
 done
 
 # The scenarios again against a real Apache Kafka broker (KRaft, from Maven Central), and the
-# differential test with Apache Flink SQL as the oracle on that broker.
+# differential test with Apache Flink SQL as the oracle on that broker, and a shorter crash test
+# of exactly-once output on it with one restart of the broker (kafka.sh restart).
 echo "== scenarios on Apache Kafka"
 kdir=$(mktemp -d)
 if kafka=$(tests/kafka/kafka.sh start "$kdir" 2>"$log/kafka.err"); then
@@ -69,6 +73,10 @@ if kafka=$(tests/kafka/kafka.sh start "$kdir" 2>"$log/kafka.err"); then
     echo "== Flink differential (Apache Flink 1.20 as the oracle, same topic, same statements)"
     $PY tests/flink/run_flink_diff.py --sluice "$BUILD/shell/sluice" --bootstrap "$kafka" 2>&1 | tee "$log/flink"
     count "$log/flink" "Flink differential"
+    echo "== crash test on Apache Kafka (exactly-once; the broker restarted once mid-run)"
+    $PY tests/state/run_crash.py --sluice "$BUILD/shell/sluice" --bootstrap "$kafka" --kafka-restart "$kdir" \
+        --kills 30 --ns 1,2,5 --quick 2>&1 | tee "$log/kcrash"
+    count "$log/kcrash" "crash test on Apache Kafka"
 else
     cat "$log/kafka.err"
     echo "could not start Apache Kafka: counted as 1 failure"

@@ -20,9 +20,9 @@ both before a run's first checkpoint and after it. Then:
 - aggregate job (GROUP BY with COUNT(*), COUNT, SUM, MIN, MAX, COUNT(DISTINCT), AVG into
   upsert-kafka): the final upserted table equals SQLite's batch GROUP BY over every record in
   the input topic: nothing lost, nothing counted twice;
-- filter job (stateless, into a plain kafka json topic): every expected row appears at least
-  once and nothing else appears. Output is at-least-once for now: duplicates are allowed and
-  their count is printed.
+- filter job (stateless, into a plain kafka json topic): every expected row appears exactly
+  once and nothing else appears (output is exactly-once, the default with durable state: no
+  duplicates after any kill; tests/state/run_crash.py checks the sequence numbers too).
 
 Prints PASS/FAIL per check and the closing line `N passed, N failed`; every process it starts
 is in its own process group and is killed at the end, the broker last."""
@@ -382,10 +382,12 @@ def main():
         missing = sorted(want - set(got))
         extra = sorted(set(got) - want, key=repr)
         dups = sum(got.values()) - len(got)
-        ck.check(not missing and not extra,
-                 f"filter: each of the {len(want)} expected rows is in the output, nothing else "
+        dup_rows = sorted((r for r, n in got.items() if n > 1), key=repr)
+        ck.check(not missing and not extra and not dups,
+                 f"filter: each of the {len(want)} expected rows is in the output exactly once, nothing else "
                  f"({len(out)} records, {dups} duplicates)",
-                 f"{len(missing)} missing, first {missing[:5]}; {len(extra)} unexpected, first {extra[:5]}")
+                 f"{len(missing)} missing, first {missing[:5]}; {len(extra)} unexpected, first {extra[:5]}; "
+                 f"{len(dup_rows)} rows more than once, first {dup_rows[:5]}")
     except Exception as e:  # noqa: BLE001 - a broken rig is a failure, not a crash
         ck.check(False, f"rig error: {e!r}")
     finally:
