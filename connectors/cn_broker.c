@@ -140,7 +140,7 @@ int cn_ensure_topic(const char *bootstrap, const char *topic, int partitions, ch
      * with auto.create.topics.enable=false needs the admin API (which the embedded broker lacks,
      * so it is asked only when the metadata did not bring the topic) */
     int n = cn_topic_partitions(rk, &st, bootstrap, topic, 3000, err);
-    if (n <= 0 && !st.all_down && !st.fatal) {
+    if (n == -1 && !st.all_down && !st.fatal) { /* unknown (not refused): create it */
         free(*err);
         *err = NULL;
         if (create_topic(rk, topic, partitions, err) < 0) {

@@ -78,7 +78,8 @@ void cn_free_list(char **items, int n);
 /* Parses 'partition:0,offset:42;partition:1,offset:300' into arrays (malloc'd); -1 + *err. */
 int cn_parse_specific_offsets(const char *text, const char *key, int32_t **parts, int64_t **offs,
                               int *n, char **err);
-/* Partition count of `topic` from a metadata request on rk; -1 + *err. */
+/* Partition count of `topic` from a metadata request on rk; -1 + *err, or -2 + *err when the
+ * broker refuses the topic (authorization failed, topic exception). */
 int cn_topic_partitions(rd_kafka_t *rk, cn_kstate *st, const char *bootstrap, const char *topic,
                         int timeout_ms, char **err);
 /* True when `bootstrap` is the in-process embedded broker (cn_broker.c). */

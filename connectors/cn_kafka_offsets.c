@@ -4,6 +4,7 @@
  * from 'scan.bounded.mode'. Everything is resolved to absolute offsets once, at open. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "../common/sl_error.h"
 #include "cn_kafka_source.h"
 
@@ -15,35 +16,73 @@ static rd_kafka_topic_partition_list_t *all_parts(cn_ksrc *ks) {
     return l;
 }
 
-/* ListOffsets for every partition at timestamp ts (-2 earliest, -1 latest, else a time in ms);
- * out[i] = offset or -1 when the broker has none. */
-static int list_offsets(cn_ksrc *ks, int64_t ts, int64_t *out, char **err) {
-    rd_kafka_topic_partition_list_t *l = all_parts(ks);
-    for (int i = 0; i < l->cnt; i++) l->elems[i].offset = ts;
-    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(ks->rk, l, 10000);
-    if (e) {
-        *err = sl_strdupf("Cannot list offsets of table '%s': %s", ks->table, rd_kafka_err2str(e));
-        rd_kafka_topic_partition_list_destroy(l);
-        return -1;
-    }
-    for (int i = 0; i < l->cnt; i++) out[i] = l->elems[i].err ? -1 : l->elems[i].offset;
-    rd_kafka_topic_partition_list_destroy(l);
-    return 0;
+/* Errors that retrying cannot cure: the job stops at once with them. */
+static bool permanent(rd_kafka_resp_err_t e) {
+    return e == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || e == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED ||
+           e == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED || e == RD_KAFKA_RESP_ERR__INVALID_ARG ||
+           e == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION;
 }
 
-/* Committed offsets of the group (-1 where none). */
-static int committed_offsets(cn_ksrc *ks, int64_t *out, char **err) {
-    rd_kafka_topic_partition_list_t *l = all_parts(ks);
-    rd_kafka_resp_err_t e = rd_kafka_committed(ks->rk, l, 10000);
-    if (e) {
-        *err = sl_strdupf("Cannot read committed offsets of group '%s' for table '%s': %s", ks->group ? ks->group : "",
-                          ks->table, rd_kafka_err2str(e));
+/* Milliseconds between tries and how long to keep trying: a broker that just elected a
+ * leader or created the topic answers NOT_LEADER / LEADER_NOT_AVAILABLE / UNKNOWN_TOPIC for a
+ * moment (on real Kafka right after topic creation too). */
+#define OFFSETS_RETRY_MS 200
+#define OFFSETS_DEADLINE_MS 30000
+
+/* Monotonic milliseconds. */
+static int64_t mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After a failed try: false when the error is permanent or the deadline has passed, else
+ * true after a pause. */
+static bool retry_after(rd_kafka_resp_err_t e, int64_t started_ms) {
+    if (permanent(e) || mono_ms() - started_ms >= OFFSETS_DEADLINE_MS) return false;
+    struct timespec pause = {0, OFFSETS_RETRY_MS * 1000000L};
+    nanosleep(&pause, NULL);
+    return true;
+}
+
+/* ListOffsets for every partition at timestamp ts (-2 earliest, -1 latest, else a time in ms);
+ * out[i] = offset, or -1 when the broker has none (a timestamp after every record). A request
+ * or partition error is retried until the deadline, unless it is permanent: an error is never
+ * taken for "no offset", which would make a bounded job read nothing. */
+static int list_offsets(cn_ksrc *ks, int64_t ts, int64_t *out, char **err) {
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int64_t started = mono_ms();;) {
+        rd_kafka_topic_partition_list_t *l = all_parts(ks);
+        for (int i = 0; i < l->cnt; i++) l->elems[i].offset = ts;
+        e = rd_kafka_offsets_for_times(ks->rk, l, 10000);
+        for (int i = 0; !e && i < l->cnt; i++) e = l->elems[i].err;
+        if (!e)
+            for (int i = 0; i < l->cnt; i++) out[i] = l->elems[i].offset;
         rd_kafka_topic_partition_list_destroy(l);
-        return -1;
+        if (!e) return 0;
+        if (!retry_after(e, started)) break;
     }
-    for (int i = 0; i < l->cnt; i++) out[i] = l->elems[i].err || l->elems[i].offset < 0 ? -1 : l->elems[i].offset;
-    rd_kafka_topic_partition_list_destroy(l);
-    return 0;
+    *err = sl_strdupf("Cannot list offsets of table '%s': %s", ks->table, rd_kafka_err2str(e));
+    return -1;
+}
+
+/* Committed offsets of the group (-1 where none); errors retried as list_offsets does (an
+ * error read as "no committed offset" would restart the partition from the reset point). */
+static int committed_offsets(cn_ksrc *ks, int64_t *out, char **err) {
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int64_t started = mono_ms();;) {
+        rd_kafka_topic_partition_list_t *l = all_parts(ks);
+        e = rd_kafka_committed(ks->rk, l, 10000);
+        for (int i = 0; !e && i < l->cnt; i++) e = l->elems[i].err;
+        if (!e)
+            for (int i = 0; i < l->cnt; i++) out[i] = l->elems[i].offset < 0 ? -1 : l->elems[i].offset;
+        rd_kafka_topic_partition_list_destroy(l);
+        if (!e) return 0;
+        if (!retry_after(e, started)) break;
+    }
+    *err = sl_strdupf("Cannot read committed offsets of group '%s' for table '%s': %s", ks->group ? ks->group : "",
+                      ks->table, rd_kafka_err2str(e));
+    return -1;
 }
 
 /* Parses a millisecond timestamp option. */

@@ -115,41 +115,42 @@ int cn_producer_produce(cn_producer *p, const cn_record *r, const cn_tag *tag, c
         *err = sl_strdupf("Cannot produce to topic '%s': %d headers (at most %d)", p->topic, r->nheaders, MAX_HEADERS);
         return CN_ERROR;
     }
-    rd_kafka_vu_t vu[6 + MAX_HEADERS + 3];
+    /* The headers go in as one list we own (RD_KAFKA_VTYPE_HEADERS), not one by one
+     * (RD_KAFKA_VTYPE_HEADER): with the latter, librdkafka 2.0 frees them twice when the
+     * produce call fails after building the message (confluentinc/librdkafka#4627, e.g. on
+     * TOPIC_AUTHORIZATION_FAILED). With our own list, librdkafka takes it on success only. */
+    rd_kafka_headers_t *hdrs = NULL;
+    if (r->nheaders || tag) {
+        hdrs = rd_kafka_headers_new((size_t)r->nheaders + 3);
+        for (int i = 0; i < r->nheaders; i++) {
+            const cn_header *h = &r->headers[i];
+            rd_kafka_header_add(hdrs, h->name ? h->name : "", -1, h->value, h->value ? (ssize_t)h->vlen : 0);
+        }
+        if (tag) {
+            char sink[16], seq[24];
+            snprintf(sink, sizeof sink, "%d", tag->sink);
+            snprintf(seq, sizeof seq, "%lld", (long long)tag->seq);
+            rd_kafka_header_add(hdrs, "sluice-job", -1, tag->job ? tag->job : "", -1);
+            rd_kafka_header_add(hdrs, "sluice-sink", -1, sink, -1);
+            rd_kafka_header_add(hdrs, "sluice-seq", -1, seq, -1);
+        }
+    }
+    rd_kafka_vu_t vu[6];
     size_t n = 0;
     vu[n].vtype = RD_KAFKA_VTYPE_RKT, vu[n++].u.rkt = p->rkt;
     vu[n].vtype = RD_KAFKA_VTYPE_PARTITION, vu[n++].u.i32 = part;
     vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS, vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
     vu[n].vtype = RD_KAFKA_VTYPE_VALUE, vu[n].u.mem.ptr = (void *)r->value, vu[n++].u.mem.size = r->value ? r->vlen : 0;
     vu[n].vtype = RD_KAFKA_VTYPE_KEY, vu[n].u.mem.ptr = (void *)r->key, vu[n++].u.mem.size = r->key ? r->klen : 0;
-    for (int i = 0; i < r->nheaders; i++) {
-        const cn_header *h = &r->headers[i];
-        vu[n].vtype = RD_KAFKA_VTYPE_HEADER;
-        vu[n].u.header.name = h->name ? h->name : "";
-        vu[n].u.header.val = h->value;
-        vu[n++].u.header.size = h->value ? (ssize_t)h->vlen : 0;
-    }
-    char sink[16], seq[24];
-    if (tag) {
-        snprintf(sink, sizeof sink, "%d", tag->sink);
-        snprintf(seq, sizeof seq, "%lld", (long long)tag->seq);
-        const char *job = tag->job ? tag->job : "";
-        const char *names[3] = {"sluice-job", "sluice-sink", "sluice-seq"};
-        const char *vals[3] = {job, sink, seq};
-        for (int i = 0; i < 3; i++) {
-            vu[n].vtype = RD_KAFKA_VTYPE_HEADER;
-            vu[n].u.header.name = names[i];
-            vu[n].u.header.val = vals[i];
-            vu[n++].u.header.size = (ssize_t)strlen(vals[i]);
-        }
-    }
+    if (hdrs) vu[n].vtype = RD_KAFKA_VTYPE_HEADERS, vu[n++].u.headers = hdrs;
     for (;;) {
         rd_kafka_error_t *e = rd_kafka_produceva(p->rk, vu, n);
-        if (!e) return 0;
+        if (!e) return 0; /* the message owns hdrs now */
         rd_kafka_resp_err_t code = rd_kafka_error_code(e);
         if (code != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
             *err = sl_strdupf("Failed to deliver to topic '%s': %s", p->topic, rd_kafka_error_string(e));
             rd_kafka_error_destroy(e);
+            if (hdrs) rd_kafka_headers_destroy(hdrs);
             return CN_ERROR;
         }
         rd_kafka_error_destroy(e);

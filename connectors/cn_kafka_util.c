@@ -178,7 +178,7 @@ int cn_topic_partitions(rd_kafka_t *rk, cn_kstate *st, const char *bootstrap, co
             if (last == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || last == RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION) {
                 *err = sl_strdupf("Cannot use topic '%s' at %s: %s", topic, bootstrap, rd_kafka_err2str(last));
                 rd_kafka_topic_destroy(rkt);
-                return -1;
+                return -2; /* the topic exists but is refused to us: creating it cannot help */
             }
             struct timespec ts = {0, 50 * 1000000};
             nanosleep(&ts, NULL);

@@ -125,7 +125,10 @@ int rt_store_outbox_each(rt_store *s, int sink, int64_t after,
             out = -1;
             break;
         }
-        if (more > 0) break; /* the caller has what it wanted */
+        if (more > 0) { /* the caller has what it wanted: not a read error */
+            rc = SQLITE_DONE;
+            break;
+        }
     }
     if (out == 0 && rc != SQLITE_DONE) {
         *err = rts_db_error(s, "read the outbox of");
