@@ -467,6 +467,15 @@ static int window_agg(agg_ctx *c, const sp_select *sel, pl_node *in, pl_node *pr
                                                                   : "window_start and window_end must come from a window TVF");
         return -1;
     }
+    /* Flink's tumbling window aggregate refuses such an offset (its slice assigner's rule); the
+     * TVF alone and HOP/CUMULATE accept any offset */
+    if (tvf->win.kind == SP_TVF_TUMBLE && llabs(tvf->win.offset) >= tvf->win.size) {
+        *err = sl_error_at(src, tvf->win.line, tvf->win.col,
+                           "A TUMBLE window aggregation needs abs(offset) < size, but the offset is %lld ms and the "
+                           "size %lld ms",
+                           (long long)(tvf->win.offset / 1000), (long long)(tvf->win.size / 1000));
+        return -1;
+    }
     agg->win = tvf->win;
     agg->wstart = wkey[PL_WIN_START];
     agg->wend = wkey[PL_WIN_END];
