@@ -380,7 +380,15 @@ static pl_expr *bind_cast(pl_binder *b, const sp_expr *e) {
         return pl_bind_error(b, e, "Cannot cast %s to %s", pl_tname(x->type, f, sizeof f), pl_tname(to, t, sizeof t));
     sl_type xt = x->type;
     xt.not_null = false;
-    if (memcmp(&xt, &to, sizeof to) == 0) return x;
+    if (memcmp(&xt, &to, sizeof to) == 0) {
+        if (x->kind != PL_X_COL || x->flag == PL_TIME_NONE) return x;
+        /* a cast of a time attribute, even to its own type, is a plain timestamp (as in Flink:
+         * the way to write a second rowtime column into a sink) */
+        pl_expr *plain = sl_arena_alloc(b->a, sizeof *plain);
+        *plain = *x;
+        plain->flag = PL_TIME_NONE;
+        return plain;
+    }
     return pl_cast_node(x, to, e->try_cast, b->a);
 }
 

@@ -153,6 +153,25 @@ static pl_node *plan_values(const pl_table *t, const sp_stmt *st, const int *idx
     return finish_insert(t, st, v, idx, n, a);
 }
 
+/* A sink takes at most one rowtime attribute, as in Flink: with two, which one stamps the
+ * output is ambiguous, so the user casts the others to a plain TIMESTAMP (a bare SELECT may
+ * show several). */
+static int check_one_rowtime(const pl_node *q, const pl_table *t, const char *src, const sp_stmt *st, char **err) {
+    int n = 0;
+    for (int i = 0; i < q->ncols; i++) n += q->cols[i].time_attr == PL_TIME_ROWTIME;
+    if (n <= 1) return 0;
+    sl_buf b = {0};
+    for (int i = 0, k = 0; i < q->ncols; i++)
+        if (q->cols[i].time_attr == PL_TIME_ROWTIME) sl_buf_printf(&b, "%s%s", k++ ? ", " : "", q->cols[i].name);
+    *err = sl_error_at(src, st->line, st->col,
+                       "The query contains more than one rowtime attribute column [%s] for writing into table '%s'. "
+                       "Please select the column that should be used as the event-time timestamp for the table sink "
+                       "by casting all other columns to regular TIMESTAMP or TIMESTAMP_LTZ.",
+                       b.data, t->name);
+    sl_buf_free(&b);
+    return -1;
+}
+
 /* INSERT INTO t [(cols)] SELECT ...: the query's columns, by position, cast to the sink's. */
 static pl_node *plan_insert_select(const pl_catalog *cat, const pl_table *t, const sp_stmt *st,
                                    const int *idx, int n, sl_arena *a, const char *src, char **err) {
@@ -171,6 +190,7 @@ static pl_node *plan_insert_select(const pl_catalog *cat, const pl_table *t, con
         sl_buf_free(&b);
         return NULL;
     }
+    if (check_one_rowtime(q, t, src, st, err) < 0) return NULL;
     /* q is a CALC (pl_plan_select always ends in one): cast its outputs in place */
     if (coerce_to_sink(q->exprs, n, t, idx, a, src, st, err) < 0) return NULL;
     for (int i = 0; i < n; i++) q->cols[i].type = q->exprs[i]->type;
