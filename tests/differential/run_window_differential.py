@@ -297,8 +297,9 @@ QUERIES = [
      "SELECT id, k, v, ts, ws FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ws, we, k ORDER BY ts) AS rn "
      f"FROM {W5}) WHERE rn = 1",
      "id INT, k STRING, v INT, ts TIMESTAMP(3), ws TIMESTAMP(3)"),
-    ("dedup_last_row", "1p",
-     "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, g "
+    ("dedup_last_row", "1p",  # ts cast: a sink takes one rowtime attribute (window_time), as in Flink
+     "SELECT id, k, g, v, b, x, d, s, CAST(ts AS TIMESTAMP(3)), window_start, window_end, window_time, rn "
+     "FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, g "
      f"ORDER BY ts DESC) AS rn FROM {tvf('TUMBLE', '{ev}', iv(2))}) WHERE rn <= 1",
      "SELECT id, k, g, v, b, x, dc, s, ts, ws, we, wt, rn FROM (SELECT *, ROW_NUMBER() OVER "
      f"(PARTITION BY ws, we, g ORDER BY ts DESC) AS rn FROM {tumble_sql('ev', 2 * MIN)}) WHERE rn <= 1",
