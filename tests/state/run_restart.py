@@ -46,6 +46,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
 from kafka_read import read_partition  # noqa: E402
+from eos_lib import Checks, kill_group  # noqa: E402 (tests/state, next to this file)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PARTITIONS = 4
@@ -178,15 +179,6 @@ class Job:
                 kill_group(self.proc)
 
 
-def kill_group(p):
-    if p.poll() is None:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    p.wait()
-
-
 def start_broker(sluice, topics, timeout=60):
     p = subprocess.Popen([sluice, "broker"] + sum([["--topic", f"{t}:{n}"] for t, n in topics], []),
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -250,20 +242,6 @@ def read_topic(addr, topic, partitions):
         c.close()
     return [(part, k, v) for part in range(partitions)
             for k, v in read_partition(addr, topic, part, group="restart-reader", timeout=60)]
-
-
-class Checks:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, ok, what, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {what}")
-        else:
-            self.failed += 1
-            print(f"FAIL {what}" + (f"\n  {detail}" if detail else ""))
-        sys.stdout.flush()
 
 
 def check_runs(ck, job, final_rc):

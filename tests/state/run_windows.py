@@ -35,23 +35,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "kafka"))
 from kafka_read import read_partition  # noqa: E402
+from eos_lib import Checks  # noqa: E402
 
 # the embedded broker's group timings for tests (see shared notes): fast joins
 FAST = "'properties.session.timeout.ms' = '6000', 'properties.heartbeat.interval.ms' = '500'"
-
-
-class Checks:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, ok, what, detail=""):
-        """Counts and prints one check."""
-        if ok:
-            self.passed += 1
-            print(f"PASS {what}", flush=True)
-        else:
-            self.failed += 1
-            print(f"FAIL {what}" + (f": {detail}" if detail else ""), flush=True)
 
 
 def start_broker(sluice, topics):
