@@ -136,7 +136,9 @@ int main(int argc, char **argv) {
     double pass = run_job(NULL, "INSERT INTO all_sink SELECT * FROM src;", n);
     printf("sluice passthrough:            %10.0f events/s   %.0f%% of raw consume\n", pass, 100 * pass / raw);
     const long spaces[2] = {1000, 1000000};
+    long only = argc > 2 ? atol(argv[2]) : 0; /* one key space only (for profiling) */
     for (int i = 0; i < 2; i++) {
+        if (only && spaces[i] != only) continue;
         long keys = spaces[i] < n ? spaces[i] : n;
         char q[512], durable[768];
         snprintf(q, sizeof q,
