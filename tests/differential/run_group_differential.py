@@ -27,7 +27,6 @@ import json
 import os
 import random
 import re
-import select
 import shutil
 import signal
 import sqlite3
@@ -41,6 +40,7 @@ from confluent_kafka import Producer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
 from kafka_read import read_partition  # noqa: E402
+from sluice_proc import broker_address, start_broker, stop_group  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -397,44 +397,15 @@ def sort_key(row):
 
 # ---------------------------------------------------------------- running
 
-def start_broker(sluice, topics):
-    """A `sluice broker` with one partition per topic (see broker_address)."""
-    return subprocess.Popen([sluice, "broker"] + sum([["--topic", t + ":1"] for t in topics], []),
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def broker_address(p, timeout=60):
-    """The bootstrap address the broker prints first."""
-    ready, _, _ = select.select([p.stdout], [], [], timeout)
-    addr = p.stdout.readline().decode().strip() if ready else ""
-    if not addr:
-        raise RuntimeError(f"sluice broker printed no address within {timeout} s")
-    return addr
-
-
-def stop(p, grace=10):
-    """SIGTERM to the process group, SIGKILL after `grace` seconds."""
-    if p.poll() is not None:
-        return
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-        p.wait(grace)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.wait()
-
-
 def run_seed(opts, seed, mini_batch):
     """One sluice run of every query over the inputs of one seed; returns (passed, failed)."""
     label = f"seed {seed}{' (mini-batch)' if mini_batch else ''}"
     topics = ["t", "acc"] + [f"out{n}" for n in range(len(QUERIES))]
-    broker = start_broker(opts.sluice, topics)  # it takes a while to create its topics
+    broker = start_broker(opts.sluice, [(t, 1) for t in topics])  # it takes a while to create its topics
     try:
         return run_on_broker(opts, seed, mini_batch, label, broker)
     finally:
-        stop(broker)
+        stop_group(broker)
 
 
 def run_on_broker(opts, seed, mini_batch, label, broker):
@@ -486,7 +457,7 @@ def run_on_broker(opts, seed, mini_batch, label, broker):
                       f"{err.decode(errors='replace')[-2000:]}")
                 failed += 1
         except subprocess.TimeoutExpired:
-            stop(job, grace=3)
+            stop_group(job, grace=3)
             print(f"FAIL {label}: sluice timed out after {opts.timeout} s")
             failed += 1
         if opts.verbose:

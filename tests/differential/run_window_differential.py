@@ -55,7 +55,6 @@ import json
 import os
 import random
 import re
-import select
 import shutil
 import signal
 import sqlite3
@@ -69,6 +68,7 @@ from confluent_kafka import Producer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
 from kafka_read import read_partition  # noqa: E402
+from sluice_proc import broker_address, start_broker, stop_group  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASE_MS = 1704103200000          # 2024-01-01 10:00:00 UTC
@@ -740,36 +740,6 @@ def compare(label, sql, records, lite_rows, cols):
 
 # ---------------------------------------------------------------- running
 
-def start_broker(sluice, topics):
-    """A `sluice broker` with the given {topic: partitions}; its first stdout line is its address."""
-    args = sum([["--topic", f"{t}:{p}"] for t, p in topics.items()], [])
-    return subprocess.Popen([sluice, "broker"] + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-
-
-def broker_address(p, timeout=60):
-    """The bootstrap address the broker prints first."""
-    ready, _, _ = select.select([p.stdout], [], [], timeout)
-    addr = p.stdout.readline().decode().strip() if ready else ""
-    if not addr:
-        raise RuntimeError(f"sluice broker printed no address within {timeout} s")
-    return addr
-
-
-def stop(p, grace=10):
-    """SIGTERM to the process group, SIGKILL after `grace` seconds."""
-    if p.poll() is not None:
-        return
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-        p.wait(grace)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.wait()
-
-
 def produce(addr, inputs):
     """inputs {topic: [[records of partition 0], [of partition 1], ...]} onto the broker."""
     p = Producer({"bootstrap.servers": addr, "log_level": 3, "linger.ms": 5})
@@ -846,7 +816,7 @@ def run_sluice(opts, addr, sql, state):
             _, err = job.communicate(timeout=opts.timeout)
             return job.returncode, err.decode(errors="replace")
         except subprocess.TimeoutExpired:
-            stop(job, grace=3)
+            stop_group(job, grace=3)
             return None, ""
     finally:
         os.unlink(f.name)
@@ -929,7 +899,7 @@ def run(opts):
     recs = lambda rows: [record(r) for r in rows]  # noqa: E731
     inputs = {"ev": [recs(ev)], "ev3": [recs(p) for p in spread(rnd, ev, 3)], "lt": [recs(lt)], "rt": [recs(rt)],
               "lt3": [recs(lt)], "rt3": [recs(p) for p in spread(rnd, rt, 3)], "evl": [recs(evl)]}
-    broker = start_broker(opts.sluice, topics)
+    broker = start_broker(opts.sluice, topics.items())
     state = tempfile.mkdtemp(prefix="window-diff-state-")
     try:
         addr = broker_address(broker)
@@ -951,7 +921,7 @@ def run(opts):
                 failed += 1
         return passed, failed
     finally:
-        stop(broker)
+        stop_group(broker)
         shutil.rmtree(state, ignore_errors=True)
 
 

@@ -20,9 +20,7 @@ import glob
 import json
 import os
 import re
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,6 +28,8 @@ import time
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
+from sluice_proc import read_line, stop_group  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECTION_KINDS = {"input", "output", "sql", "stdout", "error", "stderr", "exit"}
 INPUT_FLAGS = {"keyed", "timestamped", "partitioned"}
@@ -212,32 +212,13 @@ def start_broker(sluice, topics, timeout=30, partitions=None):
     partitions = partitions or {}
     args = [sluice, "broker"] + sum([["--topic", f"{t}:{partitions.get(t, 1)}"] for t in topics], [])
     p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, start_new_session=True)
-    ready, _, _ = select.select([p.stdout], [], [], timeout)
-    addr = p.stdout.readline().decode().strip() if ready else ""
+    addr = read_line(p, timeout)
     if not addr:
-        stop(p)
+        stop_group(p)
         err.seek(0)
         raise RuntimeError(f"sluice broker printed no address within {timeout} s: "
                            + err.read().decode(errors="replace")[-1000:])
     return p, addr, err
-
-
-def stop(p, grace=10):
-    """SIGTERM to the process group, SIGKILL after `grace` seconds."""
-    if p.poll() is not None:
-        return
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        p.wait(grace)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        p.wait()
 
 
 def run_sluice(cmd, timeout):
@@ -247,7 +228,7 @@ def run_sluice(cmd, timeout):
         try:
             rc = p.wait(timeout)
         except subprocess.TimeoutExpired:
-            stop(p, grace=3)
+            stop_group(p, grace=3)
             rc = None
         fo.seek(0)
         fe.seek(0)
@@ -444,7 +425,7 @@ def run_one(path, opts):
         return name, f"rig error: {e!r}", time.monotonic() - t0
     finally:
         if broker:
-            stop(broker)
+            stop_group(broker)
             broker_err.close()
 
 

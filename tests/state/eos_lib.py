@@ -19,7 +19,6 @@ import json
 import os
 import random
 import re
-import select
 import signal
 import sqlite3
 import subprocess
@@ -30,6 +29,8 @@ import time
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "kafka"))
+from sluice_proc import broker_address, kill_group, read_line, start_broker, stop_group  # noqa: E402
 SLUICE = os.path.join(ROOT, "build", "shell", "sluice")
 PARTITIONS = 4          # input and filter output
 AGG_PARTITIONS = 16     # the upsert topic (by key): the embedded broker keeps only ~5 MB per partition
@@ -117,55 +118,27 @@ def hwm_sum(addr, topic, partitions):
         c.close()
 
 
-def kill_group(p):
-    """SIGKILLs a process started with start_new_session=True (its whole group) and reaps it."""
-    if p.poll() is None:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    p.wait()
-
-
 # ---------------------------------------------------------------- brokers
 
 class SluiceBroker:
     """A `sluice broker` with fault commands on its stdin (command() sends one, returns the answer)."""
 
     def __init__(self, sluice, topics, brokers=1, timeout=60):
-        args = [sluice, "broker", "--brokers", str(brokers)] + sum([["--topic", f"{t}:{n}"] for t, n in topics], [])
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+        self.proc = start_broker(sluice, topics, brokers=brokers, stdin=subprocess.PIPE)
         self.lock = threading.Lock()
-        self.addr = self._line(timeout)
-        if not self.addr:
-            self.stop()
-            raise RuntimeError(f"sluice broker printed no address within {timeout} s")
+        self.addr = broker_address(self.proc, timeout)
         self.log = []   # (time, command, answer)
-
-    def _line(self, timeout):
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        return self.proc.stdout.readline().decode().strip() if ready else ""
 
     def command(self, line, timeout=10):
         with self.lock:
             self.proc.stdin.write((line + "\n").encode())
             self.proc.stdin.flush()
-            answer = self._line(timeout)
+            answer = read_line(self.proc, timeout)
             self.log.append((time.monotonic(), line, answer))
             return answer
 
     def stop(self, grace=10):
-        p = self.proc
-        if p.poll() is not None:
-            return
-        try:
-            os.killpg(p.pid, signal.SIGTERM)
-            p.wait(grace)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            kill_group(p)
+        stop_group(self.proc, grace=grace)
 
 
 def create_topics(addr, topics, timeout=30):

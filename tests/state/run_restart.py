@@ -32,7 +32,6 @@ import json
 import os
 import random
 import re
-import select
 import shutil
 import signal
 import sqlite3
@@ -46,7 +45,8 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kafka"))
 from kafka_read import read_partition  # noqa: E402
-from eos_lib import Checks, kill_group  # noqa: E402 (tests/state, next to this file)
+from sluice_proc import broker_address, kill_group, start_broker, stop_group  # noqa: E402
+from eos_lib import Checks  # noqa: E402 (tests/state, next to this file)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PARTITIONS = 4
@@ -179,29 +179,6 @@ class Job:
                 kill_group(self.proc)
 
 
-def start_broker(sluice, topics, timeout=60):
-    p = subprocess.Popen([sluice, "broker"] + sum([["--topic", f"{t}:{n}"] for t, n in topics], []),
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
-    ready, _, _ = select.select([p.stdout], [], [], timeout)
-    addr = p.stdout.readline().decode().strip() if ready else ""
-    if not addr:
-        stop_broker(p)
-        raise RuntimeError(f"sluice broker printed no address within {timeout} s")
-    return p, addr
-
-
-def stop_broker(p, grace=10):
-    if p.poll() is not None:
-        return
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-        p.wait(grace)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        kill_group(p)
-
-
 def produce(addr, records, seconds, done, errors):
     """Writes the records over `seconds` in small timed batches, partition = id % PARTITIONS."""
     def report(err, _msg):
@@ -299,7 +276,8 @@ def main():
     broker = None
     jobs = []
     try:
-        broker, addr = start_broker(opts.sluice, [("input", PARTITIONS), ("totals", PARTITIONS), ("picked", 1)])
+        broker = start_broker(opts.sluice, [("input", PARTITIONS), ("totals", PARTITIONS), ("picked", 1)])
+        addr = broker_address(broker)
         records = make_records(opts.records, opts.seed)
         done, errors = threading.Event(), []
         producer = threading.Thread(target=produce, args=(addr, records, seconds, done, errors), daemon=True)
@@ -376,7 +354,7 @@ def main():
         for j in jobs:
             j.stop()
         if broker:
-            stop_broker(broker)
+            stop_group(broker)
         if ck.failed and opts.verbose:
             print(f"  logs kept in {workdir}")
         else:

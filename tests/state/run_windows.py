@@ -24,7 +24,6 @@ import argparse
 import glob
 import json
 import os
-import select
 import signal
 import sqlite3
 import subprocess
@@ -36,36 +35,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tests", "kafka"))
 from kafka_read import read_partition  # noqa: E402
 from eos_lib import Checks  # noqa: E402
+from sluice_proc import broker_address, start_broker, stop_group  # noqa: E402
 
 # the embedded broker's group timings for tests (see shared notes): fast joins
 FAST = "'properties.session.timeout.ms' = '6000', 'properties.heartbeat.interval.ms' = '500'"
-
-
-def start_broker(sluice, topics):
-    """A `sluice broker` with the given {topic: partitions}; returns (process, address)."""
-    args = [sluice, "broker"] + sum([["--topic", f"{t}:{n}"] for t, n in topics.items()], [])
-    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
-    ready, _, _ = select.select([p.stdout], [], [], 30)
-    addr = p.stdout.readline().decode().strip() if ready else ""
-    if not addr:
-        stop(p)
-        raise RuntimeError("sluice broker printed no address")
-    return p, addr
-
-
-def stop(p, sig=signal.SIGTERM, grace=10):
-    """Sends `sig` to the process group; SIGKILL after `grace` seconds. Returns the exit status."""
-    if p.poll() is None:
-        try:
-            os.killpg(p.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            p.wait(grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-    return p.returncode
 
 
 def produce(addr, topic, records):
@@ -120,7 +93,8 @@ def ts(minute, second=0):
 # ---------------------------------------------------------------- 1. idle partition
 
 def idle_partition(ck, sluice, work):
-    broker, addr = start_broker(sluice, {"ev": 3, "o-stall": 1, "o-idle": 1})
+    broker = start_broker(sluice, [("ev", 3), ("o-stall", 1), ("o-idle", 1)])
+    addr = broker_address(broker, 30)
     try:
         # 08:00..08:24 on partitions 0 and 1, in order per partition; partition 2 stays empty
         produce(addr, "ev", [(m % 2, {"ts": ts(m), "v": m}) for m in range(25)])
@@ -166,15 +140,16 @@ GROUP BY window_start, window_end;
                     ck.check(not missing, "the watermark report names the partition holding it back and the "
                              "earliest window", f"missing {missing} in:\n{report}")
             finally:
-                stop(job, signal.SIGINT)
+                stop_group(job, signal.SIGINT)
     finally:
-        stop(broker)
+        stop_group(broker)
 
 
 # ---------------------------------------------------------------- 2. restart mid-window
 
 def restart_mid_window(ck, sluice, work):
-    broker, addr = start_broker(sluice, {"rv": 2, "rout": 1})
+    broker = start_broker(sluice, [("rv", 2), ("rout", 1)])
+    addr = broker_address(broker, 30)
     state = os.path.join(work, "restart")
     try:
         sql = f"""SET 'execution.checkpointing.interval' = '300 ms';
@@ -210,7 +185,7 @@ FROM TABLE(TUMBLE(TABLE rv, DESCRIPTOR(ts), INTERVAL '5' MINUTES)) GROUP BY wind
                          stderr_of(job)[-800:])
             else:
                 time.sleep(1.5)  # it reads the round and checkpoints (every 300 ms)
-                stop(job, signal.SIGKILL)
+                stop_group(job, signal.SIGKILL)
                 kills += 1
         got = {}
         dup = []
@@ -225,7 +200,7 @@ FROM TABLE(TUMBLE(TABLE rv, DESCRIPTOR(ts), INTERVAL '5' MINUTES)) GROUP BY wind
         ck.check(not wrong and not extra_keys, "every window once with the batch result after restarts",
                  f"wrong {list(wrong.items())[:5]}, unexpected {list(extra_keys)[:5]}")
     finally:
-        stop(broker)
+        stop_group(broker)
 
 
 # ---------------------------------------------------------------- 3. bounded state
@@ -265,7 +240,7 @@ GROUP BY window_start, window_end, k;
             if n is not None:
                 samples.append(n)
     finally:
-        stop(job, signal.SIGINT)
+        stop_group(job, signal.SIGINT)
     out = job.stdout.read().decode(errors="replace")
     fired = sum(1 for line in out.splitlines() if line.startswith("+I["))
     # open at any time: the current window and the one waiting for the watermark, 200 keys each,
@@ -279,7 +254,8 @@ GROUP BY window_start, window_end, k;
 # ---------------------------------------------------------------- 4. processing time
 
 def proctime_windows(ck, sluice, work):
-    broker, addr = start_broker(sluice, {"pt": 1, "pout": 1})
+    broker = start_broker(sluice, [("pt", 1), ("pout", 1)])
+    addr = broker_address(broker, 30)
     try:
         sql = f"""CREATE TABLE pt (v INT, p AS PROCTIME())
   WITH ('connector' = 'kafka', 'topic' = 'pt', 'format' = 'json', 'scan.startup.mode' = 'earliest-offset',
@@ -298,18 +274,19 @@ GROUP BY window_start, window_end;
             ck.check(got and job.poll() is None and total <= 10,
                      "processing-time windows fire by the wall clock while the job runs", repr(got))
         finally:
-            stop(job, signal.SIGINT)
+            stop_group(job, signal.SIGINT)
         got = read_json(addr, "pout")
         ck.check(sum(r["n"] for r in got) == 10 and sum(r["s"] for r in got) == 55,
                  "every row in exactly one processing-time window", repr(got))
     finally:
-        stop(broker)
+        stop_group(broker)
 
 
 # ---------------------------------------------------------------- 5. late rows of a running query
 
 def running_late_count(ck, sluice, work):
-    broker, addr = start_broker(sluice, {"lt": 1})
+    broker = start_broker(sluice, [("lt", 1)])
+    addr = broker_address(broker, 30)
     try:
         produce(addr, "lt", [(0, {"ts": ts(1), "v": 1}), (0, {"ts": ts(12), "v": 2}), (0, {"ts": ts(5), "v": 4})])
         sql = f"""CREATE TABLE lt (ts TIMESTAMP(3), v INT, WATERMARK FOR ts AS ts)
@@ -323,9 +300,9 @@ GROUP BY window_start, window_end;
             said = wait_for(lambda: "1 late rows dropped so far" in stderr_of(job), 10)
             ck.check(said and job.poll() is None, "a running SELECT tells its late rows", stderr_of(job)[-500:])
         finally:
-            stop(job, signal.SIGINT)
+            stop_group(job, signal.SIGINT)
     finally:
-        stop(broker)
+        stop_group(broker)
 
 
 def main():
