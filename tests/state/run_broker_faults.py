@@ -121,7 +121,7 @@ def run_faults(ck, opts, broker, workdir, asan):
         ck.check(not feeder.errors, f"the producer wrote {feeder.count} records while the faults ran",
                  "; ".join(feeder.errors[:5]))
         # catching up while still running: no hang
-        db, n_in = E.input_db(addr, topics["input"], ck, feeder.count)
+        db, n_in = E.input_db(addr, topics["input"], ck, feeder.count, retries_may_duplicate=True)
         want_f = E.filter_expected_count(db)
         deadline = time.monotonic() + (180 if asan else 90)
         got_f = got_a = -1
@@ -278,7 +278,7 @@ def start_fault_case(ck, opts, broker, workdir, asan):
     label = "start (ListOffsets NOT_LEADER_FOR_PARTITION)"
     addr = broker.addr
     topics = {"input": PREFIX + "input", "picked": PREFIX + "start-out"}
-    db, n = E.input_db(addr, topics["input"], ck, tag=f"{label}: ")
+    db, n = E.input_db(addr, topics["input"], ck, tag=f"{label}: ", retries_may_duplicate=True)
     job = E.Job("start-filter", E.FILTER_SQL.format(**topics), opts.sluice, addr, workdir, PREFIX + "start-filter")
     try:
         a = broker.command("errors ListOffsets 2 NOT_LEADER_FOR_PARTITION")
