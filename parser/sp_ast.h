@@ -233,8 +233,19 @@ typedef enum sp_stmt_kind {
     SP_S_INSERT_SELECT,
     SP_S_INSERT_VALUES,
     SP_S_SELECT,
-    SP_S_EXPLAIN         /* EXPLAIN <select> or EXPLAIN <insert ... select> (explained) */
+    SP_S_EXPLAIN,        /* EXPLAIN <select> or EXPLAIN <insert ... select> (explained) */
+    SP_S_CREATE_VIEW,    /* CREATE [TEMPORARY] VIEW [IF NOT EXISTS] v [(cols)] AS query */
+    SP_S_DROP_VIEW,      /* DROP [TEMPORARY] VIEW [IF EXISTS] v (drop) */
+    SP_S_SHOW_VIEWS
 } sp_stmt_kind;
+
+typedef struct sp_create_view {
+    const char *name;
+    bool if_not_exists;
+    const char **columns;      /* the optional column names, or NULL */
+    int ncolumns;
+    sp_select *query;
+} sp_create_view;
 
 typedef struct sp_insert {
     const char *table;
@@ -259,6 +270,7 @@ typedef struct sp_stmt {
         sp_insert insert;                                    /* INSERT_* */
         sp_select *select;                                   /* SELECT */
         struct sp_stmt *explained;                           /* EXPLAIN */
+        sp_create_view view;                                 /* CREATE_VIEW */
     };
 } sp_stmt;
 

@@ -137,6 +137,8 @@ sl_type sp_type_unsupported(sp_ctx *ctx, sp_ident name);
 /* Statements and queries (sp_build_stmt.c). */
 sp_stmt *sp_s_new(sp_ctx *ctx, int kind, int line, int col);
 sp_stmt *sp_s_insert_select(sp_ctx *ctx, sp_token at, sp_ident table, sp_list *cols, sp_select *q);
+/* CREATE VIEW name [(cols)] AS q. */
+sp_stmt *sp_s_create_view(sp_ctx *ctx, sp_token at, sp_ident name, bool if_not_exists, sp_list *cols, sp_select *q);
 sp_stmt *sp_s_insert_values(sp_ctx *ctx, sp_token at, sp_ident table, sp_list *cols, sp_list *rows);
 sp_select *sp_select_new(sp_ctx *ctx, sp_token at, bool distinct, sp_list *items, sp_table_ref *from,
                          sp_expr *where, sp_list *group_by, sp_expr *having, sp_list *order_by,

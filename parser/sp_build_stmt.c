@@ -22,6 +22,16 @@ static const char **names_of(sp_ctx *ctx, sp_list *l, int *n) {
     return v;
 }
 
+/* CREATE VIEW name [(cols)] AS query. */
+sp_stmt *sp_s_create_view(sp_ctx *ctx, sp_token at, sp_ident name, bool if_not_exists, sp_list *cols, sp_select *q) {
+    sp_stmt *st = sp_s_new(ctx, SP_S_CREATE_VIEW, at.line, at.col);
+    st->view.name = name.s;
+    st->view.if_not_exists = if_not_exists;
+    st->view.columns = names_of(ctx, cols, &st->view.ncolumns);
+    st->view.query = q;
+    return st;
+}
+
 /* INSERT INTO table [(cols)] query. */
 sp_stmt *sp_s_insert_select(sp_ctx *ctx, sp_token at, sp_ident table, sp_list *cols, sp_select *q) {
     sp_stmt *st = sp_s_new(ctx, SP_S_INSERT_SELECT, at.line, at.col);

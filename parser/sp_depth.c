@@ -106,6 +106,7 @@ int sp_check_depth(sp_ctx *ctx, const sp_stmt *st) {
             for (int c = 0; c < st->insert.nvalues && !bad; c++) bad = expr_too_deep(ctx, st->insert.rows[r][c], 1);
         break;
     case SP_S_SELECT: bad = select_too_deep(ctx, st->select, 1); break;
+    case SP_S_CREATE_VIEW: bad = select_too_deep(ctx, st->view.query, 1); break;
     case SP_S_EXPLAIN: return st->explained ? sp_check_depth(ctx, st->explained) : 0;
     default: break;
     }

@@ -43,7 +43,7 @@
  * identifier: lemon tries the fallback before a state's default reduction, so such a word
  * would be read as a name there (an alias, say) instead of ending the construct. */
 %fallback ID
-    COMMENT KEY ENFORCED METADATA VIRTUAL WATERMARK CONSTRAINT TEMPORARY
+    COMMENT KEY ENFORCED METADATA VIRTUAL WATERMARK CONSTRAINT TEMPORARY VIEW VIEWS
     SHOW TABLES DESCRIBE DESC ASC EXPLAIN PLAN SET RESET IF
     YEAR MONTH DAY HOUR MINUTE SECOND TO
     TIMESTAMP DATE TIME ZONE LOCAL WITHOUT PRECISION
@@ -73,6 +73,15 @@ cmd(A) ::= DROP(T) temporary TABLE ifexists(E) tname(N). {
     A->drop.if_exists = E;
 }
 cmd(A) ::= SHOW(T) TABLES. { A = sp_s_new(ctx, SP_S_SHOW_TABLES, T.line, T.col); }
+cmd(A) ::= CREATE(T) temporary VIEW ifnotexists(E) tname(N) view_columns(C) AS query(Q). {
+    A = sp_s_create_view(ctx, T, N, E, C, Q);
+}
+cmd(A) ::= DROP(T) temporary VIEW ifexists(E) tname(N). {
+    A = sp_s_new(ctx, SP_S_DROP_VIEW, T.line, T.col);
+    A->drop.name = N.s;
+    A->drop.if_exists = E;
+}
+cmd(A) ::= SHOW(T) VIEWS. { A = sp_s_new(ctx, SP_S_SHOW_VIEWS, T.line, T.col); }
 cmd(A) ::= describe(T) tname(N). {
     A = sp_s_new(ctx, SP_S_DESCRIBE, T.line, T.col);
     A->describe.name = N.s;
@@ -113,6 +122,11 @@ explainable(A) ::= insert(X). { A = X; }
 
 temporary ::= .
 temporary ::= TEMPORARY.
+
+/* CREATE VIEW v (a, b) AS ...: the optional names of the view's columns. */
+%type view_columns {sp_list *}
+view_columns(A) ::= . { A = NULL; }
+view_columns(A) ::= LP nmlist(L) RP. { A = L; }
 
 %type ifexists {bool}
 ifexists(A) ::= . { A = false; }

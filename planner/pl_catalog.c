@@ -19,6 +19,10 @@ char *pl_catalog_unknown(const pl_catalog *c, const char *name, const char *src,
         int d = sl_edit_distance(name, c->tables[i]->name);
         if (d < bestd) { bestd = d; best = c->tables[i]->name; }
     }
+    for (int i = 0; i < c->nviews; i++) {
+        int d = sl_edit_distance(name, c->views[i]->name);
+        if (d < bestd) { bestd = d; best = c->views[i]->name; }
+    }
     if (best)
         return sl_error_at(src, line, col, "Table '%s' not found. Did you mean '%s'?", name, best);
     return sl_error_at(src, line, col, "Table '%s' not found", name);
@@ -140,9 +144,10 @@ static int resolve_columns(pl_table *t, const sp_create_table *ct, const char *s
 
 int pl_catalog_create(pl_catalog *c, const sp_stmt *stmt, const char *src, char **err) {
     const sp_create_table *ct0 = &stmt->create;
-    if (pl_catalog_find(c, ct0->name)) {
+    if (pl_catalog_find(c, ct0->name) || pl_catalog_find_view(c, ct0->name)) {
         if (ct0->if_not_exists) return 1;
-        *err = sl_error_at(src, stmt->line, stmt->col, "Table '%s' already exists", ct0->name);
+        *err = sl_error_at(src, stmt->line, stmt->col, "%s '%s' already exists",
+                           pl_catalog_find(c, ct0->name) ? "Table" : "View", ct0->name);
         return -1;
     }
     /* Validate against the caller's text first, so errors point into it. */
@@ -203,6 +208,8 @@ int pl_catalog_drop(pl_catalog *c, const char *name) {
 void pl_catalog_free(pl_catalog *c) {
     for (int i = 0; i < c->n; i++) table_free(c->tables[i]);
     free(c->tables);
+    for (int i = 0; i < c->nviews; i++) pl_view_free(c->views[i]);
+    free(c->views);
     memset(c, 0, sizeof *c);
 }
 

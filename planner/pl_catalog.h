@@ -33,9 +33,24 @@ typedef struct pl_table {
     sp_parse_result parsed;    /* owns everything above that points into an AST */
 } pl_table;
 
+/* A view (CREATE VIEW): a named query, planned again wherever a FROM names it. It owns a
+ * private re-parse of its CREATE VIEW text, as a table does. */
+typedef struct pl_view {
+    const char *name;
+    const char **columns;      /* the view's column names (the given list, else the query's) */
+    int ncolumns;
+    bool renamed;              /* a column list was given */
+    const sp_select *query;
+    const char *text;          /* the CREATE VIEW text: positions in query refer to it */
+    sp_parse_result parsed;    /* owns query and text */
+    int expanding;             /* > 0 while being planned: a view that reaches itself is refused */
+} pl_view;
+
 typedef struct pl_catalog {
     pl_table **tables;
     int n, cap;
+    pl_view **views;
+    int nviews, capviews;
 } pl_catalog;
 
 /* Adds the table a CREATE TABLE statement defines; `src` is the text positions refer to.
@@ -48,6 +63,15 @@ char *pl_catalog_unknown(const pl_catalog *c, const char *name, const char *src,
 /* Removes a table; 0, or -1 when it does not exist. */
 int pl_catalog_drop(pl_catalog *c, const char *name);
 void pl_catalog_free(pl_catalog *c);
+
+/* Views (pl_view.c). Adds the view a CREATE VIEW defines, after planning its query once (errors
+ * point into `src`); 0, 1 when IF NOT EXISTS skipped an existing one, or -1 with *err. */
+int pl_catalog_create_view(pl_catalog *c, const sp_stmt *stmt, const char *src, char **err);
+/* Finds a view by name (case-insensitive); NULL if absent. */
+const pl_view *pl_catalog_find_view(const pl_catalog *c, const char *name);
+/* Removes a view; 0, or -1 when it does not exist. */
+int pl_catalog_drop_view(pl_catalog *c, const char *name);
+void pl_view_free(pl_view *v);
 
 /* How a table reads as a source: append-only rows, a changelog with retractions
  * ('format' = 'debezium-json'), or upserts by PRIMARY KEY ('connector' = 'upsert-kafka'). */

@@ -166,6 +166,10 @@ void pl_explain(struct sl_buf *out, const pl_plan *p);
 void pl_explain_node(struct sl_buf *out, const pl_node *n);
 
 /* Internal planning steps (pl_select.c, pl_rewrite.c). */
+/* Plans the query of view `v` for a FROM item (pl_view.c) and gives the scope of its columns,
+ * qualified by `qual`. */
+pl_node *pl_plan_view(const pl_catalog *cat, const pl_view *v, const char *qual, sl_arena *a, pl_scope *scope,
+                      char **err);
 pl_node *pl_plan_select(const pl_catalog *cat, const sp_select *sel, sl_arena *a, const char *src,
                         char **err);
 /* True when a SELECT needs an AGG node: GROUP BY, HAVING, DISTINCT or an aggregate call. */

@@ -94,6 +94,8 @@ static pl_node *plan_ref(const pl_catalog *cat, const sp_table_ref *f, sl_arena 
         return in;
     }
     const pl_table *t = pl_catalog_find(cat, f->name);
+    const pl_view *v = t ? NULL : pl_catalog_find_view(cat, f->name);
+    if (v) return pl_plan_view(cat, v, f->alias ? f->alias : v->name, a, scope, err);
     if (!t) {
         *err = pl_catalog_unknown(cat, f->name, src, f->line, f->col);
         return NULL;

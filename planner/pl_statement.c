@@ -224,7 +224,10 @@ pl_plan *pl_plan_statement(const pl_catalog *cat, const sp_stmt *stmt, const cha
         root = pl_plan_select(cat, stmt->select, p->arena, src, err);
     } else if (stmt->kind == SP_S_INSERT_SELECT || stmt->kind == SP_S_INSERT_VALUES) {
         const pl_table *t = pl_catalog_find(cat, stmt->insert.table);
-        if (!t) {
+        if (!t && pl_catalog_find_view(cat, stmt->insert.table)) {
+            *err = sl_error_at(src, stmt->line, stmt->col, "'%s' is a view: INSERT INTO needs a table",
+                               stmt->insert.table);
+        } else if (!t) {
             *err = pl_catalog_unknown(cat, stmt->insert.table, src, stmt->line, stmt->col);
         } else {
             int *idx = sl_arena_alloc(p->arena, sizeof(int) * (size_t)(t->ncols + 1));

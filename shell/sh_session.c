@@ -40,21 +40,51 @@ static void info(sh_session *s, const char *msg) {
     fflush(s->info);
 }
 
-/* SHOW TABLES: names sorted, in a box. */
+/* SHOW TABLES (tables and views, as Flink lists them) or SHOW VIEWS: names sorted, in a box. */
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-static void show_tables(sh_session *s) {
-    int n = s->catalog.n;
-    const char **names = calloc((size_t)n + 1, sizeof(char *));
-    for (int i = 0; i < n; i++) names[i] = s->catalog.tables[i]->name;
+static void show_tables(sh_session *s, bool views_only) {
+    int n = 0;
+    const char **names = calloc((size_t)(s->catalog.n + s->catalog.nviews) + 1, sizeof(char *));
+    for (int i = 0; i < s->catalog.n && !views_only; i++) names[n++] = s->catalog.tables[i]->name;
+    for (int i = 0; i < s->catalog.nviews; i++) names[n++] = s->catalog.views[i]->name;
     qsort(names, (size_t)n, sizeof(char *), cmp_str);
-    const char *h[] = {"table name"};
+    const char *h[] = {views_only ? "view name" : "table name"};
     sh_print_table(s->out, h, 1, names, n, true);
     free(names);
+}
+
+/* DESCRIBE of a view: its columns as its query gives them now (name, type, null; a view has
+ * no key, computed or metadata columns and no watermark of its own). */
+static int describe_view(sh_session *s, const pl_view *v) {
+    const char *h[] = {"name", "type", "null", "key", "extras", "watermark"};
+    sl_arena *a = sl_arena_new(0);
+    pl_scope scope;
+    char *err = NULL;
+    if (!pl_plan_view(&s->catalog, v, v->name, a, &scope, &err)) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        sl_arena_free(a);
+        return -1;
+    }
+    const char **cells = sl_arena_calloc(a, sizeof(char *) * 6 * (size_t)(scope.ncols + 1));
+    for (int i = 0; i < scope.ncols; i++) {
+        char tn[64];
+        const char **row = cells + i * 6;
+        row[0] = scope.cols[i].name;
+        row[1] = sl_arena_strdup(a, sl_type_name(scope.cols[i].type, tn, sizeof tn));
+        row[2] = scope.cols[i].type.not_null ? "FALSE" : "TRUE";
+        row[3] = row[4] = row[5] = "";
+    }
+    sh_print_table(s->out, h, 6, cells, scope.ncols, true);
+    sl_arena_free(a);
+    return 0;
 }
 
 /* DESCRIBE t: name, type, null, key, extras, watermark (Flink's columns). */
 static int describe(sh_session *s, const sp_stmt *st, const char *src) {
     const pl_table *t = pl_catalog_find(&s->catalog, st->describe.name);
+    const pl_view *v = t ? NULL : pl_catalog_find_view(&s->catalog, st->describe.name);
+    if (v) return describe_view(s, v);
     if (!t) {
         char *e = pl_catalog_unknown(&s->catalog, st->describe.name, src, st->line, st->col);
         fprintf(stderr, "%s\n", e);
@@ -282,8 +312,31 @@ static int execute(sh_session *s, const sp_stmt *st, const char *src) {
         info(s, "Execute statement succeeded.");
         return 0;
     }
-    case SP_S_DROP_TABLE:
-        if (pl_catalog_drop(&s->catalog, st->drop.name) < 0 && !st->drop.if_exists) {
+    case SP_S_CREATE_VIEW: {
+        int rc = pl_catalog_create_view(&s->catalog, st, src, &err);
+        if (rc < 0) {
+            fprintf(stderr, "%s\n", err);
+            free(err);
+            return -1;
+        }
+        info(s, "Execute statement succeeded.");
+        return 0;
+    }
+    case SP_S_DROP_VIEW:
+    case SP_S_DROP_TABLE: {
+        /* each DROP takes only its own kind of object, and says which DROP the other needs */
+        bool view = st->kind == SP_S_DROP_VIEW;
+        bool other = view ? pl_catalog_find(&s->catalog, st->drop.name) != NULL
+                          : pl_catalog_find_view(&s->catalog, st->drop.name) != NULL;
+        if (other) {
+            char *e = sl_error_at(src, st->line, st->col, "'%s' is a %s: use DROP %s", st->drop.name,
+                                  view ? "table" : "view", view ? "TABLE" : "VIEW");
+            fprintf(stderr, "%s\n", e);
+            free(e);
+            return -1;
+        }
+        int rc = view ? pl_catalog_drop_view(&s->catalog, st->drop.name) : pl_catalog_drop(&s->catalog, st->drop.name);
+        if (rc < 0 && !st->drop.if_exists) {
             char *e = pl_catalog_unknown(&s->catalog, st->drop.name, src, st->line, st->col);
             fprintf(stderr, "%s\n", e);
             free(e);
@@ -291,7 +344,9 @@ static int execute(sh_session *s, const sp_stmt *st, const char *src) {
         }
         info(s, "Execute statement succeeded.");
         return 0;
-    case SP_S_SHOW_TABLES: show_tables(s); return 0;
+    }
+    case SP_S_SHOW_TABLES: show_tables(s, false); return 0;
+    case SP_S_SHOW_VIEWS: show_tables(s, true); return 0;
     case SP_S_DESCRIBE: return describe(s, st, src);
     case SP_S_SET:
         if (!st->set.key) show_settings(s);

@@ -313,6 +313,26 @@ static void test_other_statements(void) {
     }
     sp_parse_result_free(&r);
 
+    r = parse_ok("CREATE TEMPORARY VIEW IF NOT EXISTS v (a, b) AS SELECT x, y FROM t; create view w as (select 1);"
+                 "DROP VIEW IF EXISTS v; SHOW VIEWS; SELECT view, views FROM t",
+                 5);
+    if (r.nstmts == 5) {
+        const sp_create_view *v = &r.stmts[0]->view;
+        CHECK(r.stmts[0]->kind == SP_S_CREATE_VIEW && !strcmp(v->name, "v") && v->if_not_exists && v->ncolumns == 2 &&
+                  !strcmp(v->columns[1], "b") && v->query && v->query->nitems == 2,
+              "create view");
+        CHECK(r.stmts[1]->kind == SP_S_CREATE_VIEW && !r.stmts[1]->view.if_not_exists && !r.stmts[1]->view.ncolumns &&
+                  r.stmts[1]->view.query,
+              "create view, parenthesized query");
+        CHECK(r.stmts[2]->kind == SP_S_DROP_VIEW && r.stmts[2]->drop.if_exists && !strcmp(r.stmts[2]->drop.name, "v"),
+              "drop view");
+        CHECK(r.stmts[3]->kind == SP_S_SHOW_VIEWS, "show views");
+        CHECK(r.stmts[4]->kind == SP_S_SELECT && r.stmts[4]->select->nitems == 2, "view and views are still names");
+    }
+    sp_parse_result_free(&r);
+    expect_error("CREATE VIEW v AS INSERT INTO t SELECT 1", 1, 18, "Syntax error near 'INSERT'");
+    expect_error("CREATE VIEW v ()  AS SELECT 1", 1, 16, "Syntax error near ')'");
+
     r = parse_ok("SET 'sluice.bootstrap.servers' = 'localhost:9092';\nSET;\nRESET 'a';\nRESET;;;", 4);
     if (r.nstmts == 4) {
         CHECK(r.stmts[0]->kind == SP_S_SET && !strcmp(r.stmts[0]->set.key, "sluice.bootstrap.servers") &&
@@ -1280,7 +1300,8 @@ static const char *CORPUS[] = {
     "POSITION('a' IN s), CAST(x AS TIMESTAMP(3) WITH LOCAL TIME ZONE), TRY_CAST(y AS INT) FROM (SELECT * FROM t) "
     "AS sub GROUP BY a HAVING COUNT(*) > 1 ORDER BY a DESC LIMIT 5",
     "INSERT INTO t (a, b) VALUES (1, 'x'), (-2, 'y''z'); EXPLAIN PLAN FOR SELECT 1; SET 'a' = 'b'; RESET; "
-    "DESCRIBE t; SHOW TABLES; DROP TABLE IF EXISTS t",
+    "DESCRIBE t; SHOW TABLES; DROP TABLE IF EXISTS t; CREATE VIEW IF NOT EXISTS v (a) AS SELECT 1; SHOW VIEWS; "
+    "DROP TEMPORARY VIEW IF EXISTS v",
     "SELECT w.a, ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY c DESC ROWS BETWEEN UNBOUNDED PRECEDING AND "
     "CURRENT ROW) AS rn, SUM(x) OVER (RANGE INTERVAL '1' HOUR PRECEDING) FROM TABLE(SESSION(TABLE bids PARTITION "
     "BY (a, b), DESCRIPTOR(ts), INTERVAL '5' MINUTES)) AS w LEFT OUTER JOIN u ON w.a = u.a JOIN TABLE(HOP(DATA => "
