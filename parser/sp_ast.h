@@ -41,7 +41,8 @@ typedef enum sp_op {
     SP_OP_NEG, SP_OP_PLUS, SP_OP_NOT,
     SP_OP_ADD, SP_OP_SUB, SP_OP_MUL, SP_OP_DIV, SP_OP_MOD,
     SP_OP_EQ, SP_OP_NE, SP_OP_LT, SP_OP_LE, SP_OP_GT, SP_OP_GE,
-    SP_OP_AND, SP_OP_OR, SP_OP_CONCAT
+    SP_OP_AND, SP_OP_OR, SP_OP_CONCAT,
+    SP_OP_IS_DISTINCT, SP_OP_IS_NOT_DISTINCT /* a IS [NOT] DISTINCT FROM b: NULL-safe (in)equality */
 } sp_op;
 
 typedef enum sp_lit_kind {

@@ -457,6 +457,8 @@ pred(A) ::= pred(X) IS NOT UNKNOWN. { A = sp_e_is(ctx, SP_E_IS_NULL, X, true, 0)
 pred(A) ::= pred(X) IS NOT TRUE. { A = sp_e_is(ctx, SP_E_IS_BOOL, X, true, 1); }
 pred(A) ::= pred(X) IS FALSE. { A = sp_e_is(ctx, SP_E_IS_BOOL, X, false, 0); }
 pred(A) ::= pred(X) IS NOT FALSE. { A = sp_e_is(ctx, SP_E_IS_BOOL, X, true, 0); }
+pred(A) ::= pred(L) IS DISTINCT FROM concat_expr(R). { A = sp_e_binary(ctx, SP_OP_IS_DISTINCT, L, R); }
+pred(A) ::= pred(L) IS NOT DISTINCT FROM concat_expr(R). { A = sp_e_binary(ctx, SP_OP_IS_NOT_DISTINCT, L, R); }
 pred(A) ::= pred(X) BETWEEN concat_expr(L) AND concat_expr(H). {
     A = sp_e_nary(ctx, SP_E_BETWEEN, X->line, X->col, 3, X, L, H);
 }

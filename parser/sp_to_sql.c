@@ -50,6 +50,8 @@ static const char *op_text(int op) {
     case SP_OP_AND: return " AND ";
     case SP_OP_OR: return " OR ";
     case SP_OP_CONCAT: return " || ";
+    case SP_OP_IS_DISTINCT: return " IS DISTINCT FROM ";
+    case SP_OP_IS_NOT_DISTINCT: return " IS NOT DISTINCT FROM ";
     default: return " ? ";
     }
 }

@@ -88,6 +88,8 @@ static const char *op_symbol(int op) {
     case SP_OP_AND: return "AND";
     case SP_OP_OR: return "OR";
     case SP_OP_CONCAT: return "||";
+    case SP_OP_IS_DISTINCT: return "IS DISTINCT FROM";
+    case SP_OP_IS_NOT_DISTINCT: return "IS NOT DISTINCT FROM";
     default: return "?";
     }
 }
@@ -214,6 +216,15 @@ static pl_expr *bind_binary(pl_binder *b, const sp_expr *e) {
         return c;
     }
     case SP_OP_EQ: return pl_bind_compare(b, e, PL_F_EQ, op, x, y);
+    case SP_OP_IS_DISTINCT:
+    case SP_OP_IS_NOT_DISTINCT: { /* operands coerced as for '=', the result is never NULL */
+        pl_expr *c = pl_bind_compare(b, e, PL_F_EQ, op, x, y);
+        if (!c) return NULL;
+        c->kind = PL_X_DISTINCT;
+        c->negated = e->op == SP_OP_IS_NOT_DISTINCT;
+        c->type.not_null = true;
+        return c;
+    }
     case SP_OP_NE: return pl_bind_compare(b, e, PL_F_NE, op, x, y);
     case SP_OP_LT: return pl_bind_compare(b, e, PL_F_LT, op, x, y);
     case SP_OP_LE: return pl_bind_compare(b, e, PL_F_LE, op, x, y);

@@ -25,7 +25,8 @@ typedef enum pl_expr_kind {
     PL_X_CAST,      /* CAST(args[0] AS type); flag = 1 for TRY_CAST (NULL on failure) */
     PL_X_IN,        /* args[0] IN (args[1..]); negated; all args already coerced to one type */
     PL_X_LIKE,      /* args[0] LIKE args[1] [ESCAPE args[2]]; negated */
-    PL_X_BETWEEN    /* args[0] BETWEEN args[1] AND args[2]; negated */
+    PL_X_BETWEEN,   /* args[0] BETWEEN args[1] AND args[2]; negated */
+    PL_X_DISTINCT   /* args[0] IS DISTINCT FROM args[1] (NULL-safe <>); negated: IS NOT DISTINCT FROM */
 } pl_expr_kind;
 
 typedef enum pl_func {

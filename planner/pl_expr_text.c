@@ -197,6 +197,13 @@ static void text(sl_buf *o, const pl_expr *e, const char *const *names) {
         }
         sl_buf_putc(o, ')');
         return;
+    case PL_X_DISTINCT:
+        sl_buf_putc(o, '(');
+        text(o, e->args[0], names);
+        sl_buf_puts(o, e->negated ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ");
+        text(o, e->args[1], names);
+        sl_buf_putc(o, ')');
+        return;
     case PL_X_BETWEEN:
         sl_buf_putc(o, '(');
         text(o, e->args[0], names);

@@ -216,6 +216,12 @@ sl_value rt_eval(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx) {
     case PL_X_IN: return eval_in(e, row, ctx);
     case PL_X_LIKE: return eval_like(e, row, ctx);
     case PL_X_BETWEEN: return eval_between(e, row, ctx);
+    case PL_X_DISTINCT: { /* two NULLs are not distinct, a NULL and a value are */
+        sl_value a = rt_arg(e->args[0], row, ctx), b = rt_arg(e->args[1], row, ctx);
+        bool distinct = a.null || b.null ? a.null != b.null
+                                         : !compare(PL_F_EQ, &e->args[0]->type, &a, &e->args[1]->type, &b);
+        return rt_bool(distinct != e->negated);
+    }
     default: return sl_null();
     }
 }

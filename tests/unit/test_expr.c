@@ -245,6 +245,12 @@ static void test_nulls(void) {
     EQ("i NOT BETWEEN 1 AND 10", "FALSE");
     EQ("i BETWEEN 10 AND 1", "FALSE");
     EQ("d BETWEEN 2 AND 3", "TRUE");
+    EQ("n IS DISTINCT FROM 1", "TRUE");
+    EQ("n IS DISTINCT FROM NULL", "FALSE");
+    EQ("n IS NOT DISTINCT FROM CAST(NULL AS INT)", "TRUE");
+    EQ("i IS NOT DISTINCT FROM 7.0", "TRUE");
+    EQ("s IS DISTINCT FROM 'Hello'", "FALSE");
+    EQ("ns IS DISTINCT FROM s", "TRUE");
 }
 
 static void test_arith(void) {

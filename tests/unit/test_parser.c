@@ -48,7 +48,7 @@ static void expect_error(const char *sql, int line, int col, const char *want) {
 /* Renders e fully parenthesised, to check the tree's shape independently of sp_expr_to_sql. */
 static void shape(sl_buf *b, const sp_expr *e) {
     static const char *ops[] = {"?", "-", "+", "NOT", "+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=", "AND",
-                                "OR", "||"};
+                                "OR", "||", "DISTINCT", "NOTDISTINCT"};
     if (!e) {
         sl_buf_puts(b, "null");
         return;
@@ -477,6 +477,8 @@ static void test_precedence(void) {
     expect_shape("a % 2 / 3", "((a % 2) / 3)");
     expect_shape("(1 + 2) * 3", "((1 + 2) * 3)");
     expect_shape("a BETWEEN 1 AND 2 AND b", "(between[a, 1, 2] AND b)");
+    expect_shape("a IS DISTINCT FROM b + 1 AND c", "((a DISTINCT (b + 1)) AND c)");
+    expect_shape("NOT a IS NOT DISTINCT FROM NULL", "(NOT (a NOTDISTINCT NULL))");
     expect_shape("a NOT BETWEEN b + 1 AND c", "!between[a, (b + 1), c]");
     expect_shape("x IS NOT NULL AND y IS NULL", "(!isnull[x] AND isnull[y])");
     expect_shape("x IS TRUE OR y IS NOT FALSE", "(isbool[x] OR !isbool[y])");
