@@ -142,11 +142,17 @@ pl_expr *pl_bind_arith(pl_binder *b, const sp_expr *at, int fn, const char *op, 
     return c;
 }
 
+/* True for the integer types (TINYINT, SMALLINT, INT, BIGINT). */
+static bool is_integer(sl_type t) { return t.id == SL_T_INT || t.id == SL_T_BIGINT; }
+
 pl_expr *pl_bind_compare(pl_binder *b, const sp_expr *at, int fn, const char *op, pl_expr *x, pl_expr *y) {
     sl_type ct;
     if (!pl_common_type(x->type, y->type, PL_CT_COMPARE, &ct)) return type_error2(b, at, op, x->type, y->type);
-    x = pl_to_class(b, x, ct, at, op);
-    y = x ? pl_to_class(b, y, ct, at, op) : NULL;
+    /* an integer meets a DECIMAL as it is: the comparison scales both in 128 bits (rt_expr.c),
+     * where a cast to the common DECIMAL would overflow (BIGINT has 19 digits, DECIMAL <= 18) */
+    bool dec = ct.id == SL_T_DECIMAL;
+    if (!(dec && is_integer(x->type))) x = pl_to_class(b, x, ct, at, op);
+    if (x && !(dec && is_integer(y->type))) y = pl_to_class(b, y, ct, at, op);
     if (!x || !y) return NULL;
     sl_type bt = sl_type_make(SL_T_BOOLEAN);
     bt.not_null = x->type.not_null && y->type.not_null;

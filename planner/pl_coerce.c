@@ -84,6 +84,9 @@ bool pl_arith_type(int fn, sl_type x, sl_type y, sl_type *out) {
         return true;
     }
     if (!sl_type_is_numeric((sl_type_id)x.id) || !sl_type_is_numeric((sl_type_id)y.id)) return false;
+    /* MOD and % take exact numerics only, as in Flink (Calcite's EXACT_NUMERIC % EXACT_NUMERIC) */
+    if (fn == PL_F_MOD && (x.id == SL_T_FLOAT || x.id == SL_T_DOUBLE || y.id == SL_T_FLOAT || y.id == SL_T_DOUBLE))
+        return false;
     if (x.id != SL_T_DECIMAL && y.id != SL_T_DECIMAL) {
         *out = numeric_common(x, y);
         out->not_null = nn;

@@ -117,6 +117,13 @@ static void call_text(sl_buf *o, const pl_expr *e, const char *const *names) {
         text(o, e->args[1], names);
         sl_buf_putc(o, ')');
         return;
+    case PL_F_NULLIF: /* a third argument is the first in the compared type: not shown */
+        sl_buf_puts(o, "NULLIF(");
+        text(o, e->args[0], names);
+        sl_buf_puts(o, ", ");
+        text(o, e->args[1], names);
+        sl_buf_putc(o, ')');
+        return;
     case PL_F_CURRENT_TIMESTAMP: sl_buf_puts(o, "CURRENT_TIMESTAMP"); return;
     case PL_F_PROCTIME: sl_buf_puts(o, "PROCTIME()"); return;
     default: break;

@@ -150,10 +150,21 @@ static pl_expr *b_coalesce(fcall *c, int fn) {
     return x;
 }
 
+/* NULLIF(a, b) has a's type, made nullable (Calcite's ARG0_FORCE_NULLABLE), and compares in
+ * the common type: when that differs from a's, args are (a, b, a in the common type). */
 static pl_expr *b_nullif(fcall *c, int fn) {
+    pl_expr *a = c->args[0];
     sl_type t;
     if (!unify(c, 0, &t)) return NULL;
-    pl_expr *x = mk(c, fn, t);
+    if (c->args[0] == a) {
+        pl_expr *x = mk(c, fn, t);
+        x->type.not_null = false;
+        return x;
+    }
+    pl_expr *x = pl_new_call(c->b->a, fn, a->type, 3);
+    x->args[0] = a;
+    x->args[1] = c->args[1];
+    x->args[2] = c->args[0];
     x->type.not_null = false;
     return x;
 }

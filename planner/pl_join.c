@@ -71,7 +71,13 @@ pl_node *pl_plan_join(const sp_table_ref *f, pl_node *l, const pl_scope *ls, pl_
     conjuncts(on, cs, &n);
     for (int i = 0; i < n; i++) {
         pl_expr *c = cs[i];
-        if (c->kind == PL_X_CALL && c->fn == PL_F_EQ && c->args[0]->kind == PL_X_COL && c->args[1]->kind == PL_X_COL) {
+        /* a key is an equality of two columns stored alike: a DECIMAL against an integer, or
+         * DECIMALs of two scales, compare equal with different bytes, so they stay conditions */
+        const sl_type *t0 = &c->args[0]->type, *t1 = &c->args[1]->type;
+        bool alike = (t0->id == SL_T_DECIMAL) == (t1->id == SL_T_DECIMAL) &&
+                     (t0->id != SL_T_DECIMAL || t0->scale == t1->scale);
+        if (c->kind == PL_X_CALL && c->fn == PL_F_EQ && c->args[0]->kind == PL_X_COL && c->args[1]->kind == PL_X_COL &&
+            alike) {
             int x = c->args[0]->col, y = c->args[1]->col;
             if (x >= lw && y < lw) {
                 int t = x;

@@ -41,7 +41,9 @@ static inline bool compare(int fn, const sl_type *ta, const sl_value *a, const s
         case PL_F_GT: return a->d > b->d;
         default: return a->d >= b->d;
         }
-    case SL_T_DECIMAL: c = dec_cmp(a->i, ta->scale, b->i, tb->scale); break;
+    case SL_T_DECIMAL: /* against a DECIMAL of any scale, or an integer (scale 0) */
+        c = dec_cmp(a->i, ta->scale, b->i, tb->id == SL_T_DECIMAL ? tb->scale : 0);
+        break;
     case SL_T_STRING: {
         if (fn == PL_F_EQ || fn == PL_F_NE) { /* equality: lengths first */
             bool eq = a->s.len == b->s.len && (a->s.len == 0 || memcmp(a->s.ptr, b->s.ptr, a->s.len) == 0);
@@ -52,7 +54,10 @@ static inline bool compare(int fn, const sl_type *ta, const sl_value *a, const s
         if (c == 0) c = (a->s.len > b->s.len) - (a->s.len < b->s.len);
         break;
     }
-    default: c = (a->i > b->i) - (a->i < b->i); break;
+    default:
+        if (tb->id == SL_T_DECIMAL) c = dec_cmp(a->i, 0, b->i, tb->scale); /* an integer against a DECIMAL */
+        else c = (a->i > b->i) - (a->i < b->i);
+        break;
     }
     switch (fn) {
     case PL_F_EQ: return c == 0;

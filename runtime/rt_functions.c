@@ -12,12 +12,16 @@ static sl_value coalesce(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx
     return sl_null();
 }
 
-/* NULLIF(a, b): NULL when a = b, else a. */
+/* NULLIF(a, b): NULL when a = b, else a; compared as args[2] (a in b's common type) when the
+ * planner gave one. */
 static sl_value nullif(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx) {
     sl_value a = rt_arg(e->args[0], row, ctx);
     if (a.null) return a;
     sl_value b = rt_arg(e->args[1], row, ctx);
-    if (!b.null && rt_compare(PL_F_EQ, &e->args[0]->type, &a, &e->args[1]->type, &b)) return sl_null();
+    if (b.null) return a;
+    const pl_expr *x = e->args[e->nargs == 3 ? 2 : 0];
+    sl_value ax = e->nargs == 3 ? rt_arg(x, row, ctx) : a;
+    if (!ax.null && rt_compare(PL_F_EQ, &x->type, &ax, &e->args[1]->type, &b)) return sl_null();
     return a;
 }
 
