@@ -137,6 +137,22 @@ static void push_projection_through_tvf(pl_node *calc, pl_node *tvf, sl_arena *a
 }
 
 
+/* CALC over NORMALIZE over SCAN: the scan decodes what the CALC reads and the key, as Flink
+ * pushes the projection into an upsert source below its ChangelogNormalize. NORMALIZE then
+ * keeps and compares only those columns (the others are NULL), so an upsert that changes none
+ * of them is no change at all, as in Flink; no filter moves below it (a filtered-out update
+ * must still retract the key's old row). This runs after the NORMALIZE's own rule below, which
+ * set every column (the inputs are optimized first), and overrides it. */
+static void push_projection_through_normalize(pl_node *calc, pl_node *norm, sl_arena *a) {
+    pl_node *scan = norm->input;
+    bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(scan->ncols + 1));
+    for (int i = 0; i < calc->nexprs; i++) pl_expr_columns(calc->exprs[i], used);
+    if (calc->filter) pl_expr_columns(calc->filter, used);
+    for (int k = 0; k < norm->nkeys; k++)
+        if (norm->keys[k] >= 0 && norm->keys[k] < scan->ncols) used[norm->keys[k]] = true;
+    push_columns(used, scan, a);
+}
+
 /* True if an expression reads the watermark (CURRENT_WATERMARK). */
 static bool reads_watermark(const pl_expr *e) {
     if (!e) return false;
@@ -174,6 +190,8 @@ static pl_node *optimize(pl_node *root, sl_arena *a) {
         } else if (in && in->kind == PL_N_WINDOW_TVF && in->input && in->input->kind == PL_N_SCAN &&
                    !in->input->computed) {
             push_projection_through_tvf(root, in, a);
+        } else if (in && in->kind == PL_N_NORMALIZE && in->input && in->input->kind == PL_N_SCAN) {
+            push_projection_through_normalize(root, in, a);
         }
     }
     /* NORMALIZE keeps whole rows: the scan below it reads every column (and no filter may
