@@ -373,7 +373,9 @@ def evaluate(sections, out, err, rc, outputs, prefix=""):
 
 # ---------------------------------------------------------------- one scenario
 
-def run_one(path, opts):
+def run_one(path, opts, capture=None):
+    """Runs one scenario: (name, None or what failed, seconds). `capture` (a dict), when given,
+    receives sluice's stdout, stderr and exit status ('out', 'err', 'rc')."""
     name = os.path.basename(path)[:-5]
     broker = broker_err = None
     t0 = time.monotonic()
@@ -404,6 +406,8 @@ def run_one(path, opts):
             "--set", "scan.bounded.mode=latest-offset", "--state-dir", state_dir]
         try:
             out, err, rc = run_sluice(cmd, opts.timeout)
+            if capture is not None:
+                capture.update(out=out, err=err, rc=rc)
         finally:
             os.unlink(sql_path)
             shutil.rmtree(state_dir, ignore_errors=True)
