@@ -27,6 +27,12 @@ static double get_d(const rt_acc *a) {
 }
 static void set_d(rt_acc *a, double d) { memcpy(&a->w[0], &d, sizeof d); }
 
+/* The floating SUM plus x. An accumulator that holds +0.0 (as every fresh one does) takes x
+ * itself, as Flink's SUM starts from its first value rather than from 0: the first value -0.0
+ * stays -0.0 (0.0 + -0.0 is +0.0); any other x gives the same either way. (Flink's AVG starts
+ * from 0: plain addition.) */
+static double plus_d(const rt_acc *a, double x) { return a->w[0] == 0 ? x : get_d(a) + x; }
+
 /* True for the functions whose non-retractable accumulator keeps one value in w. */
 static bool keeps_value(const pl_agg_call *c) {
     return c->fn == PL_AGG_MIN || c->fn == PL_AGG_MAX || c->fn == PL_AGG_FIRST_VALUE || c->fn == PL_AGG_LAST_VALUE;
@@ -162,10 +168,11 @@ static void list_remove(const pl_agg_call *c, rt_acc_ext *x, sl_value v) {
 static void add_sum(const pl_agg_call *c, rt_acc *a, sl_value v, int sign) {
     switch (c->arg_type.id) {
     case SL_T_FLOAT:
-        if (c->fn == PL_AGG_SUM) set_d(a, (double)((float)get_d(a) + (float)(sign * v.d))); /* Flink adds floats */
+        if (c->fn == PL_AGG_SUM) /* Flink adds floats */
+            set_d(a, a->w[0] == 0 ? (double)(float)(sign * v.d) : (double)((float)get_d(a) + (float)(sign * v.d)));
         else set_d(a, get_d(a) + sign * v.d);
         break;
-    case SL_T_DOUBLE: set_d(a, get_d(a) + sign * v.d); break;
+    case SL_T_DOUBLE: set_d(a, c->fn == PL_AGG_SUM ? plus_d(a, sign * v.d) : get_d(a) + sign * v.d); break;
     default: set_isum(a, get_isum(a) + (sign > 0 ? (rt_acc_i128)v.i : -(rt_acc_i128)v.i));
     }
 }
@@ -178,7 +185,7 @@ void rt_acc_add(const pl_agg_call *c, bool retractable, rt_acc *a, const sl_valu
         return;
     case PL_AGG_SUM: /* the common sums, without copying the value */
         if (c->arg_type.id == SL_T_DOUBLE) {
-            set_d(a, get_d(a) + vp->d);
+            set_d(a, plus_d(a, vp->d));
             a->n++;
             return;
         }
@@ -260,8 +267,9 @@ void rt_acc_merge(const pl_agg_call *c, rt_acc *dst, rt_acc *src) {
     switch (c->fn) {
     case PL_AGG_SUM:
     case PL_AGG_AVG:
-        if (dbl) set_d(dst, at == SL_T_FLOAT && c->fn == PL_AGG_SUM ? (double)((float)get_d(dst) + (float)get_d(src))
-                                                                    : get_d(dst) + get_d(src));
+        if (dbl && c->fn == PL_AGG_SUM && dst->w[0] == 0) set_d(dst, get_d(src)); /* as plus_d */
+        else if (dbl) set_d(dst, at == SL_T_FLOAT && c->fn == PL_AGG_SUM ? (double)((float)get_d(dst) + (float)get_d(src))
+                                                                         : get_d(dst) + get_d(src));
         else set_isum(dst, get_isum(dst) + get_isum(src));
         break;
     case PL_AGG_MIN:
