@@ -302,18 +302,10 @@ static int explain(sh_session *s, const sp_stmt *st, const char *src) {
 static int execute(sh_session *s, const sp_stmt *st, const char *src) {
     char *err = NULL;
     switch (st->kind) {
-    case SP_S_CREATE_TABLE: {
-        int rc = pl_catalog_create(&s->catalog, st, src, &err);
-        if (rc < 0) {
-            fprintf(stderr, "%s\n", err);
-            free(err);
-            return -1;
-        }
-        info(s, "Execute statement succeeded.");
-        return 0;
-    }
+    case SP_S_CREATE_TABLE:
     case SP_S_CREATE_VIEW: {
-        int rc = pl_catalog_create_view(&s->catalog, st, src, &err);
+        int rc = st->kind == SP_S_CREATE_TABLE ? pl_catalog_create(&s->catalog, st, src, &err)
+                                               : pl_catalog_create_view(&s->catalog, st, src, &err);
         if (rc < 0) {
             fprintf(stderr, "%s\n", err);
             free(err);
