@@ -345,7 +345,8 @@ static pl_expr *bind_between_in(pl_binder *b, const sp_expr *e) {
     }
     bool nn = true;
     for (int i = 0; i < e->nargs; i++) {
-        if (!(n->args[i] = pl_to_class(b, n->args[i], ct, e->args[i], op))) return NULL;
+        bool as_is = ct.id == SL_T_DECIMAL && is_integer(n->args[i]->type); /* as in pl_bind_compare */
+        if (!as_is && !(n->args[i] = pl_to_class(b, n->args[i], ct, e->args[i], op))) return NULL;
         nn &= n->args[i]->type.not_null;
     }
     n->type.not_null = nn;
