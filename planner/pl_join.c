@@ -41,6 +41,13 @@ static pl_expr *and_of(pl_expr **p, int n, sl_arena *a) {
     return e;
 }
 
+/* True when two columns' equal values have equal bytes, so that their equality can be a join
+ * key: a DECIMAL against an integer, or DECIMALs of two scales, compare equal with different
+ * bytes, so they stay conditions. */
+static bool stored_alike(const sl_type *a, const sl_type *b) {
+    return (a->id == SL_T_DECIMAL) == (b->id == SL_T_DECIMAL) && (a->id != SL_T_DECIMAL || a->scale == b->scale);
+}
+
 pl_node *pl_plan_join(const sp_table_ref *f, pl_node *l, const pl_scope *ls, pl_node *r, const pl_scope *rs,
                       sl_arena *a, const char *src, pl_scope *out, char **err) {
     int lw = l->ncols;
@@ -71,13 +78,8 @@ pl_node *pl_plan_join(const sp_table_ref *f, pl_node *l, const pl_scope *ls, pl_
     conjuncts(on, cs, &n);
     for (int i = 0; i < n; i++) {
         pl_expr *c = cs[i];
-        /* a key is an equality of two columns stored alike: a DECIMAL against an integer, or
-         * DECIMALs of two scales, compare equal with different bytes, so they stay conditions */
-        const sl_type *t0 = &c->args[0]->type, *t1 = &c->args[1]->type;
-        bool alike = (t0->id == SL_T_DECIMAL) == (t1->id == SL_T_DECIMAL) &&
-                     (t0->id != SL_T_DECIMAL || t0->scale == t1->scale);
         if (c->kind == PL_X_CALL && c->fn == PL_F_EQ && c->args[0]->kind == PL_X_COL && c->args[1]->kind == PL_X_COL &&
-            alike) {
+            stored_alike(&c->args[0]->type, &c->args[1]->type)) {
             int x = c->args[0]->col, y = c->args[1]->col;
             if (x >= lw && y < lw) {
                 int t = x;
