@@ -142,17 +142,19 @@ pl_expr *pl_bind_arith(pl_binder *b, const sp_expr *at, int fn, const char *op, 
     return c;
 }
 
-/* True for the integer types (TINYINT, SMALLINT, INT, BIGINT). */
-static bool is_integer(sl_type t) { return t.id == SL_T_INT || t.id == SL_T_BIGINT; }
+/* Converts comparison operand x to the common class ct, except an integer against a DECIMAL,
+ * which stays as it is: the comparison scales both in 128 bits (rt_expr.c), where a cast to the
+ * common DECIMAL would overflow (BIGINT has 19 digits, DECIMAL <= 18). NULL on error. */
+static pl_expr *compare_operand(pl_binder *b, pl_expr *x, sl_type ct, const sp_expr *at, const char *op) {
+    if (ct.id == SL_T_DECIMAL && (x->type.id == SL_T_INT || x->type.id == SL_T_BIGINT)) return x;
+    return pl_to_class(b, x, ct, at, op);
+}
 
 pl_expr *pl_bind_compare(pl_binder *b, const sp_expr *at, int fn, const char *op, pl_expr *x, pl_expr *y) {
     sl_type ct;
     if (!pl_common_type(x->type, y->type, PL_CT_COMPARE, &ct)) return type_error2(b, at, op, x->type, y->type);
-    /* an integer meets a DECIMAL as it is: the comparison scales both in 128 bits (rt_expr.c),
-     * where a cast to the common DECIMAL would overflow (BIGINT has 19 digits, DECIMAL <= 18) */
-    bool dec = ct.id == SL_T_DECIMAL;
-    if (!(dec && is_integer(x->type))) x = pl_to_class(b, x, ct, at, op);
-    if (x && !(dec && is_integer(y->type))) y = pl_to_class(b, y, ct, at, op);
+    x = compare_operand(b, x, ct, at, op);
+    y = x ? compare_operand(b, y, ct, at, op) : NULL;
     if (!x || !y) return NULL;
     sl_type bt = sl_type_make(SL_T_BOOLEAN);
     bt.not_null = x->type.not_null && y->type.not_null;
@@ -345,8 +347,7 @@ static pl_expr *bind_between_in(pl_binder *b, const sp_expr *e) {
     }
     bool nn = true;
     for (int i = 0; i < e->nargs; i++) {
-        bool as_is = ct.id == SL_T_DECIMAL && is_integer(n->args[i]->type); /* as in pl_bind_compare */
-        if (!as_is && !(n->args[i] = pl_to_class(b, n->args[i], ct, e->args[i], op))) return NULL;
+        if (!(n->args[i] = compare_operand(b, n->args[i], ct, e->args[i], op))) return NULL;
         nn &= n->args[i]->type.not_null;
     }
     n->type.not_null = nn;

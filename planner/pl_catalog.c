@@ -142,14 +142,19 @@ static int resolve_columns(pl_table *t, const sp_create_table *ct, const char *s
     return rc;
 }
 
+int pl_catalog_name_taken(const pl_catalog *c, const char *name, bool if_not_exists, const sp_stmt *stmt,
+                          const char *src, char **err) {
+    bool table = pl_catalog_find(c, name) != NULL;
+    if (!table && !pl_catalog_find_view(c, name)) return 0;
+    if (if_not_exists) return 1;
+    *err = sl_error_at(src, stmt->line, stmt->col, "%s '%s' already exists", table ? "Table" : "View", name);
+    return -1;
+}
+
 int pl_catalog_create(pl_catalog *c, const sp_stmt *stmt, const char *src, char **err) {
     const sp_create_table *ct0 = &stmt->create;
-    if (pl_catalog_find(c, ct0->name) || pl_catalog_find_view(c, ct0->name)) {
-        if (ct0->if_not_exists) return 1;
-        *err = sl_error_at(src, stmt->line, stmt->col, "%s '%s' already exists",
-                           pl_catalog_find(c, ct0->name) ? "Table" : "View", ct0->name);
-        return -1;
-    }
+    int taken = pl_catalog_name_taken(c, ct0->name, ct0->if_not_exists, stmt, src, err);
+    if (taken) return taken;
     /* Validate against the caller's text first, so errors point into it. */
     pl_table probe = {0};
     probe.name = ct0->name;

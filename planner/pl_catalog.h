@@ -56,6 +56,10 @@ typedef struct pl_catalog {
 /* Adds the table a CREATE TABLE statement defines; `src` is the text positions refer to.
  * Returns 0, 1 when IF NOT EXISTS skipped an existing table, or -1 with *err. */
 int pl_catalog_create(pl_catalog *c, const sp_stmt *stmt, const char *src, char **err);
+/* Whether a CREATE of `name` may go on: 0 when no table or view has the name, 1 when one has
+ * and IF NOT EXISTS was given (skip it), else -1 with *err ("Table 'x' already exists"). */
+int pl_catalog_name_taken(const pl_catalog *c, const char *name, bool if_not_exists, const sp_stmt *stmt,
+                          const char *src, char **err);
 /* Finds a table by name (case-insensitive); NULL if absent. */
 const pl_table *pl_catalog_find(const pl_catalog *c, const char *name);
 /* Error text for an unknown table, with the closest name as a suggestion (malloc'd). */

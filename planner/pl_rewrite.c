@@ -141,8 +141,8 @@ static void push_projection_through_tvf(pl_node *calc, pl_node *tvf, sl_arena *a
  * pushes the projection into an upsert source below its ChangelogNormalize. NORMALIZE then
  * keeps and compares only those columns (the others are NULL), so an upsert that changes none
  * of them is no change at all, as in Flink; no filter moves below it (a filtered-out update
- * must still retract the key's old row). This runs after the NORMALIZE's own rule below, which
- * set every column (the inputs are optimized first), and overrides it. */
+ * must still retract the key's old row). A NORMALIZE without a CALC above reads every column
+ * (project_remaining_scans). */
 static void push_projection_through_normalize(pl_node *calc, pl_node *norm, sl_arena *a) {
     pl_node *scan = norm->input;
     bool *used = sl_arena_calloc(a, sizeof(bool) * (size_t)(scan->ncols + 1));
@@ -194,9 +194,6 @@ static pl_node *optimize(pl_node *root, sl_arena *a) {
             push_projection_through_normalize(root, in, a);
         }
     }
-    /* NORMALIZE keeps whole rows: the scan below it reads every column (and no filter may
-     * move below it: a filtered-out update must still retract the key's old row) */
-    if (root->kind == PL_N_NORMALIZE && root->input && root->input->kind == PL_N_SCAN) push_projection(NULL, root->input, a);
     return root;
 }
 

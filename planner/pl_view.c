@@ -51,12 +51,8 @@ static int view_columns(pl_view *v, const sp_create_view *cv, const pl_node *q, 
 
 int pl_catalog_create_view(pl_catalog *c, const sp_stmt *stmt, const char *src, char **err) {
     const sp_create_view *cv0 = &stmt->view;
-    if (pl_catalog_find_view(c, cv0->name) || pl_catalog_find(c, cv0->name)) {
-        if (cv0->if_not_exists) return 1;
-        *err = sl_error_at(src, stmt->line, stmt->col, "%s '%s' already exists",
-                           pl_catalog_find(c, cv0->name) ? "Table" : "View", cv0->name);
-        return -1;
-    }
+    int taken = pl_catalog_name_taken(c, cv0->name, cv0->if_not_exists, stmt, src, err);
+    if (taken) return taken;
     /* plan the query against the caller's text first, so errors point into it */
     sl_arena *a = sl_arena_new(0);
     pl_node *q = pl_plan_select(c, cv0->query, a, src, err);
