@@ -5,7 +5,6 @@
  * modulo by zero is the runtime error "Division by zero". DOUBLE/FLOAT follow IEEE (x/0 is
  * Infinity or NaN). DECIMAL uses 128-bit intermediates; a result that does not fit its
  * precision is NULL (as Flink), and division rounds half up. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "../common/sl_format.h"
@@ -185,8 +184,7 @@ sl_value rt_arith(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx) {
         case PL_F_ADD: return sl_double(a.d + b.d);
         case PL_F_SUB: return sl_double(a.d - b.d);
         case PL_F_MUL: return sl_double(a.d * b.d);
-        case PL_F_DIV: return sl_double(a.d / b.d);
-        default: return sl_double(fmod(a.d, b.d));
+        default: return sl_double(a.d / b.d); /* DIV: MOD takes exact numerics only (pl_arith_type) */
         }
     case SL_T_FLOAT: {
         float x = (float)a.d, y = (float)b.d, r;
@@ -194,8 +192,7 @@ sl_value rt_arith(const pl_expr *e, const sl_value *row, rt_eval_ctx *ctx) {
         case PL_F_ADD: r = x + y; break;
         case PL_F_SUB: r = x - y; break;
         case PL_F_MUL: r = x * y; break;
-        case PL_F_DIV: r = x / y; break;
-        default: r = fmodf(x, y); break;
+        default: r = x / y; break; /* DIV, as above */
         }
         return sl_double((double)r);
     }
